@@ -1,0 +1,80 @@
+/**
+ * The domain model shared by main, preload and renderer. Types only: common/ imports nothing.
+ */
+
+/** Stack components Lookout can supervise. Later components (grafana, jaeger, loki) join this union. */
+export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter';
+
+/** Every component id, in dependency order (dependencies first). */
+export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus'] as const satisfies readonly ComponentId[];
+
+/**
+ * Supervisor states. The transition diagram lives in main/core/stack/supervisor.ts.
+ * - `not-installed`: no binary found; `start` looks again.
+ * - `failed`: crash loop, port conflict or invalid config; nothing respawns until the user acts.
+ */
+export type ComponentState = 'not-installed' | 'stopped' | 'starting' | 'running' | 'unhealthy' | 'stopping' | 'failed';
+
+/** How the last process of a component ended. */
+export interface ExitRecord {
+  /** Exit code, or null when a signal ended it. */
+  code: number | null;
+  /** Signal name (SIGTERM, SIGKILL, ...) or null. */
+  signal: string | null;
+  /** True when Lookout asked it to stop; false for a crash. */
+  expected: boolean;
+  /** True when SIGTERM was not enough and Lookout sent SIGKILL. */
+  forced: boolean;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** One component as the UI and the API see it. */
+export interface ComponentStatus {
+  id: ComponentId;
+  /** Human name, e.g. "Prometheus". */
+  name: string;
+  state: ComponentState;
+  /** Pid of the running process, null when none. */
+  pid: number | null;
+  /** Port it listens on (127.0.0.1). */
+  port: number;
+  /** Version read from the binary, null when unknown or not installed. */
+  version: string | null;
+  /** Absolute path of the binary in use, null when not installed. */
+  binary: string | null;
+  /** Why the component is not healthy, in words a user can act on; null when all is well. */
+  lastError: string | null;
+  /** Short explanation of the current state (e.g. "restart 2 in 4 s"); null when nothing to add. */
+  detail: string | null;
+  /** Epoch ms when the current state was entered. */
+  since: number;
+  /** Unexpected exits since the user last started it. */
+  restarts: number;
+  /** True when this process was found running and adopted rather than spawned by this instance. */
+  adopted: boolean;
+  lastExit: ExitRecord | null;
+  /** URL of the component's own web UI on 127.0.0.1. */
+  url: string;
+}
+
+/** Everything the stack view needs, pushed on every change. */
+export interface StackSnapshot {
+  components: ComponentStatus[];
+  /** Problem with the settings file, if the last edit was invalid (the previous valid settings stay in force). */
+  settingsError: string | null;
+  /** Problem with the last rendered config, if a tool rejected it (the previous config stays in force). */
+  configError: string | null;
+}
+
+/** Worst-state summary for the tray icon. */
+export type OverallState = 'ok' | 'warning' | 'critical' | 'stopped' | 'starting';
+
+/** Facts about the running Lookout instance. */
+export interface AppInfo {
+  version: string;
+  /** 'electron' for the menubar app, 'serve' for browser mode. */
+  mode: 'electron' | 'serve';
+  home: string;
+  platform: string;
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** Prometheus duration syntax (e.g. 15s, 1m30s, 30d). */
+const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+/** Prometheus size syntax for --storage.tsdb.retention.size (e.g. 512MB, 2GB). */
+const PROM_SIZE = /^\d+(B|KB|MB|GB|TB|PB|EB)$/;
+/** Prometheus label and job names. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const JOB_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+/** Job names Lookout renders itself; a service may not reuse them. */
+export const RESERVED_JOBS = ['prometheus', 'alertmanager', 'node_exporter', 'lookout'] as const;
+
+const duration = () =>
+  z.string().refine((s) => s.length > 0 && PROM_DURATION.test(s), { message: 'must be a Prometheus duration such as 15s, 5m or 30d' });
+
+const port = z.number().int().min(1).max(65535);
+
+const component = (defaultPort: number) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      port: port.default(defaultPort),
+      /** Absolute path of the binary; when unset, the search order from docs/architecture.md applies. */
+      binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+    })
+    .strict()
+    .prefault({});
+
+const service = z
+  .object({
+    name: z.string().regex(JOB_NAME, 'must start with a letter or _ and contain only letters, digits, _ and -')
+      .refine((n) => !(RESERVED_JOBS as readonly string[]).includes(n), { message: `is reserved (${RESERVED_JOBS.join(', ')})` }),
+    url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as http://127.0.0.1:8080' }),
+    metricsPath: z.string().startsWith('/', 'must start with /').default('/metrics'),
+    labels: z
+      .record(z.string(), z.string())
+      .default({})
+      .superRefine((labels, ctx) => {
+        for (const key of Object.keys(labels)) {
+          if (!LABEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'label names are letters, digits and _' });
+          else if (key.startsWith('__') || key === 'job' || key === 'instance') ctx.addIssue({ code: 'custom', path: [key], message: 'job, instance and __* labels are set by Lookout' });
+        }
+      }),
+  })
+  .strict();
+
+/** The settings file ($LOOKOUT_HOME/settings.json). Every field has a default, so `{}` is valid. */
+export const settingsSchema = z
+  .object({
+    lookout: z
+      .object({
+        /** Lookout's own HTTP listener: API, UI in browser mode, /metrics and the Alertmanager webhook. */
+        port: port.default(9469),
+      })
+      .strict()
+      .prefault({}),
+    stack: z
+      .object({
+        scrapeInterval: duration().default('15s'),
+        evaluationInterval: duration().default('15s'),
+        retention: z
+          .object({
+            time: duration().default('30d'),
+            size: z.string().regex(PROM_SIZE, 'must be a size such as 512MB or 2GB').default('2GB'),
+          })
+          .strict()
+          .prefault({}),
+        /** Stop the components when Lookout quits. Off by default: the stack keeps collecting and is adopted on the next start. */
+        stopOnExit: z.boolean().default(false),
+        components: z
+          .object({
+            prometheus: component(9090),
+            alertmanager: component(9093),
+            node_exporter: component(9100),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    services: z
+      .array(service)
+      .default([])
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((s, i) => {
+          if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate service name "${s.name}"` });
+          seen.add(s.name);
+        });
+      }),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const used = new Map<number, string>([[s.lookout.port, 'lookout.port']]);
+    for (const [id, c] of Object.entries(s.stack.components)) {
+      const field = `stack.components.${id}.port`;
+      const other = used.get(c.port);
+      if (other) ctx.addIssue({ code: 'custom', path: ['stack', 'components', id, 'port'], message: `port ${c.port} is already used by ${other}` });
+      used.set(c.port, field);
+    }
+  });
+
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+export type ServiceTarget = Settings['services'][number];
+
+/** Settings with every default filled in. */
+export const defaultSettings = (): Settings => settingsSchema.parse({});
+
+/** Turn zod issues into one line per problem, each naming the field: `stack.components.prometheus.port: ...`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(root)';
+    return `${field}: ${issue.message}`;
+  });
+}

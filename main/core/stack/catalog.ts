@@ -1,0 +1,85 @@
+import type { ComponentId } from '../../../common/model';
+import type { Paths } from '../paths';
+import type { Settings } from '../settings/schema';
+
+/**
+ * What Lookout knows about each component: where to find it, how to run it, how to tell it is ready.
+ * Adding a component means adding an entry here and a renderer for its config; nothing else branches on ids.
+ */
+export interface ComponentSpec {
+  id: ComponentId;
+  name: string;
+  /** Binary names in preference order: Homebrew's name first, then Debian's. */
+  binaries: string[];
+  /** Components that must be ready before this one starts (and that it outlives on stop). */
+  dependsOn: ComponentId[];
+  /** Path answering 2xx when the component is ready to serve. */
+  readinessPath: string;
+  /** POST here to reload the config without a restart; null when only a restart applies changes. */
+  reloadPath: string | null;
+  /** Time between SIGTERM and SIGKILL. Prometheus needs time to close its TSDB cleanly. */
+  stopGraceMs: number;
+  /** Rendered files (relative to the stack dir) whose content change needs a reload. */
+  configFiles: string[];
+  /** Command-line flags; a change in these needs a restart. Everything listens on 127.0.0.1 only. */
+  args(settings: Settings, paths: Paths): string[];
+}
+
+const listen = (port: number) => `--web.listen-address=127.0.0.1:${port}`;
+
+export const CATALOG: Record<ComponentId, ComponentSpec> = {
+  node_exporter: {
+    id: 'node_exporter',
+    name: 'node_exporter',
+    binaries: ['node_exporter', 'prometheus-node-exporter'],
+    dependsOn: [],
+    readinessPath: '/metrics',
+    reloadPath: null,
+    stopGraceMs: 5_000,
+    configFiles: [],
+    // Collectors that need systemd or root are off: they fail noisily on a laptop and in containers.
+    args: (s) => [listen(s.stack.components.node_exporter.port), '--no-collector.systemd'],
+  },
+  alertmanager: {
+    id: 'alertmanager',
+    name: 'Alertmanager',
+    binaries: ['alertmanager', 'prometheus-alertmanager'],
+    dependsOn: [],
+    readinessPath: '/-/ready',
+    reloadPath: '/-/reload',
+    stopGraceMs: 5_000,
+    configFiles: ['alertmanager.yml'],
+    args: (s, p) => [
+      `--config.file=${p.stackDir}/alertmanager.yml`,
+      `--storage.path=${p.dataDir('alertmanager')}`,
+      listen(s.stack.components.alertmanager.port),
+      `--web.external-url=http://127.0.0.1:${s.stack.components.alertmanager.port}/`,
+      // An empty cluster address turns off the gossip listener (it would bind 0.0.0.0:9094).
+      '--cluster.listen-address=',
+    ],
+  },
+  prometheus: {
+    id: 'prometheus',
+    name: 'Prometheus',
+    binaries: ['prometheus'],
+    dependsOn: ['alertmanager', 'node_exporter'],
+    readinessPath: '/-/ready',
+    reloadPath: '/-/reload',
+    stopGraceMs: 30_000,
+    configFiles: ['prometheus.yml', 'rules'],
+    args: (s, p) => [
+      `--config.file=${p.stackDir}/prometheus.yml`,
+      `--storage.tsdb.path=${p.dataDir('prometheus')}`,
+      `--storage.tsdb.retention.time=${s.stack.retention.time}`,
+      `--storage.tsdb.retention.size=${s.stack.retention.size}`,
+      listen(s.stack.components.prometheus.port),
+      `--web.external-url=http://127.0.0.1:${s.stack.components.prometheus.port}/`,
+      '--web.enable-lifecycle',
+    ],
+  },
+};
+
+export const spec = (id: ComponentId): ComponentSpec => CATALOG[id];
+
+/** Base URL of a component on loopback. */
+export const componentUrl = (settings: Settings, id: ComponentId): string => `http://127.0.0.1:${settings.stack.components[id].port}`;
