@@ -9,9 +9,9 @@ import type { AppInfo, ComponentId, OverallState, StackSnapshot } from './model'
 export interface InvokeMap {
   'app:info': { req: Record<string, never>; res: AppInfo };
   'stack:get': { req: Record<string, never>; res: StackSnapshot };
-  /** Start the given components (and what they depend on); all enabled ones when omitted. */
+  /** Start the given components in dependency order; all enabled ones when omitted. */
   'stack:start': { req: { components?: ComponentId[] }; res: StackSnapshot };
-  /** Stop the given components (and what depends on them); all when omitted. */
+  /** Stop the given components, dependents first; all when omitted. */
   'stack:stop': { req: { components?: ComponentId[] }; res: StackSnapshot };
 }
 

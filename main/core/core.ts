@@ -4,6 +4,7 @@ import type { Handlers } from './api';
 import type { Paths } from './paths';
 import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner } from './ports';
 import type { Settings } from './settings/schema';
+import type { SupervisionTimings } from './stack/timings';
 
 /** Everything core needs from the outside world. The composition root (main/index.ts) passes real adapters. */
 export interface CoreDeps {
@@ -20,6 +21,8 @@ export interface CoreDeps {
   binarySearchDirs?: string[];
   /** PATH used for the binary search (default: process.env.PATH). */
   envPath?: string;
+  /** Supervision timings (tests shorten them). */
+  timings?: Partial<SupervisionTimings>;
 }
 
 /** The core as the shells see it: the contract's handlers, pushed events, and Lookout's own /metrics. */

@@ -16,6 +16,8 @@ export type Timer = unknown;
 export interface ExitInfo {
   code: number | null;
   signal: string | null;
+  /** Set when the process could not be started at all (ENOENT, EACCES, ...). */
+  error?: string;
 }
 
 /** A running process, spawned by us or adopted from an earlier run. */
@@ -38,16 +40,24 @@ export interface SpawnRequest {
 
 /** Starting and finding processes. */
 export interface Spawner {
-  spawn(req: SpawnRequest): ProcessHandle;
+  spawn(req: SpawnRequest): Promise<ProcessHandle>;
   /** Watch a process we did not spawn (adoption); null when it is not alive. */
   attach(pid: number): ProcessHandle | null;
   /** The command line of a live process, null when it is gone or unreadable. */
   commandLine(pid: number): Promise<string[] | null>;
 }
 
-/** A probe of an HTTP endpoint: true when it answered 2xx within the timeout. */
+/** Outcome of one bounded HTTP call. */
+export interface ProbeResult {
+  ok: boolean;
+  status?: number;
+  error?: string;
+}
+
+/** HTTP calls to components: readiness (GET, 2xx within the timeout) and lifecycle reloads (POST). */
 export interface HealthProbe {
-  check(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: number; error?: string }>;
+  check(url: string, timeoutMs: number): Promise<ProbeResult>;
+  post(url: string, timeoutMs: number): Promise<ProbeResult>;
 }
 
 /** Who holds a TCP port, as far as the OS tells. */

@@ -65,6 +65,11 @@ export const settingsSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * The user's own Prometheus rule files (absolute paths). They are copied into the rendered
+         * rules/ dir and checked by promtool with everything else; a bad one never replaces the running rules.
+         */
+        ruleFiles: z.array(z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' })).default([]),
         /** Stop the components when Lookout quits. Off by default: the stack keeps collecting and is adopted on the next start. */
         stopOnExit: z.boolean().default(false),
         components: z

@@ -11,6 +11,8 @@ export interface ComponentSpec {
   name: string;
   /** Binary names in preference order: Homebrew's name first, then Debian's. */
   binaries: string[];
+  /** How to install it, shown when the binary is missing. */
+  install: { brew: string; apt: string };
   /** Components that must be ready before this one starts (and that it outlives on stop). */
   dependsOn: ComponentId[];
   /** Path answering 2xx when the component is ready to serve. */
@@ -32,18 +34,21 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
     id: 'node_exporter',
     name: 'node_exporter',
     binaries: ['node_exporter', 'prometheus-node-exporter'],
+    install: { brew: 'brew install node_exporter', apt: 'apt-get install prometheus-node-exporter' },
     dependsOn: [],
     readinessPath: '/metrics',
     reloadPath: null,
     stopGraceMs: 5_000,
     configFiles: [],
     // Collectors that need systemd or root are off: they fail noisily on a laptop and in containers.
-    args: (s) => [listen(s.stack.components.node_exporter.port), '--no-collector.systemd'],
+    // The textfile collector reads *.prom files users drop into the component's data dir.
+    args: (s, p) => [listen(s.stack.components.node_exporter.port), '--no-collector.systemd', `--collector.textfile.directory=${p.dataDir('node_exporter')}`],
   },
   alertmanager: {
     id: 'alertmanager',
     name: 'Alertmanager',
     binaries: ['alertmanager', 'prometheus-alertmanager'],
+    install: { brew: 'brew install alertmanager', apt: 'apt-get install prometheus-alertmanager' },
     dependsOn: [],
     readinessPath: '/-/ready',
     reloadPath: '/-/reload',
@@ -62,6 +67,7 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
     id: 'prometheus',
     name: 'Prometheus',
     binaries: ['prometheus'],
+    install: { brew: 'brew install prometheus', apt: 'apt-get install prometheus' },
     dependsOn: ['alertmanager', 'node_exporter'],
     readinessPath: '/-/ready',
     reloadPath: '/-/reload',
@@ -80,6 +86,10 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
 };
 
 export const spec = (id: ComponentId): ComponentSpec => CATALOG[id];
+
+/** Install advice for a missing component, for the running platform. */
+export const installHint = (s: ComponentSpec, platform: NodeJS.Platform = process.platform): string =>
+  platform === 'darwin' ? s.install.brew : `${s.install.apt} (or ${s.install.brew} on a Mac)`;
 
 /** Base URL of a component on loopback. */
 export const componentUrl = (settings: Settings, id: ComponentId): string => `http://127.0.0.1:${settings.stack.components[id].port}`;

@@ -1,0 +1,155 @@
+import fs from 'node:fs/promises';
+import { COMPONENT_IDS, type ComponentId } from '../../common/model';
+import type { Paths } from './paths';
+import type { CommandRunner, PortProbe } from './ports';
+import type { Settings } from './settings/schema';
+import { parseSettings, type SettingsStore } from './settings/store';
+import { ConfigError, validateConfig, type ConfigTools } from './stack/apply-config';
+import { DEFAULT_SEARCH_DIRS, findBinary, findTool, isExecutable, readVersion, type ToolName } from './stack/binaries';
+import { installHint, spec } from './stack/catalog';
+
+/** One line of `lookout doctor`. */
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What to do about a failed check. */
+  fix?: string;
+}
+
+export interface DoctorDeps {
+  /** The store (its error() says whether the file is in force) or settings already loaded (the file is read to check it). */
+  settings: SettingsStore | Settings;
+  paths: Paths;
+  runner: CommandRunner;
+  ports: PortProbe;
+  searchDirs?: string[];
+  envPath?: string;
+  platform?: NodeJS.Platform;
+}
+
+const isStore = (s: SettingsStore | Settings): s is SettingsStore => typeof (s as SettingsStore).current === 'function';
+
+/** Which component ships each validator. */
+const TOOL_OF: Record<ToolName, ComponentId> = { promtool: 'prometheus', amtool: 'alertmanager' };
+
+async function settingsCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  const file = deps.paths.settings;
+  const fix = `edit ${file}; Lookout applies it as soon as it is valid`;
+  let problem: string | null;
+  if (isStore(deps.settings)) {
+    problem = deps.settings.error();
+  } else {
+    const text = await fs.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+    if (text === null) return { name: 'settings', ok: true, detail: `${file} does not exist yet; the defaults apply` };
+    const parsed = parseSettings(text, file);
+    problem = parsed.ok ? null : parsed.error;
+  }
+  return problem ? { name: 'settings', ok: false, detail: problem, fix } : { name: 'settings', ok: true, detail: `${file} is valid` };
+}
+
+/** Pid recorded by Lookout for a component it runs (run/<id>.pid.json), or for itself (serve.json). */
+async function recordedPid(file: string): Promise<number | null> {
+  try {
+    const pid = (JSON.parse(await fs.readFile(file, 'utf8')) as { pid?: unknown }).pid;
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+async function portCheck(deps: DoctorDeps, port: number, label: string, field: string, ours: { pid: number | null; who: string }[]): Promise<DoctorCheck> {
+  const name = `port ${port} (${label})`;
+  const holder = await deps.ports.holder(port);
+  if (!holder) return { name, ok: true, detail: 'free' };
+  const mine = ours.find((o) => o.pid !== null && o.pid === holder.pid);
+  if (mine) return { name, ok: true, detail: `in use by ${mine.who}, pid ${holder.pid}` };
+  const who = holder.pid === null ? 'a process Lookout cannot identify (another user’s?)' : `${holder.command ?? 'unknown command'} (pid ${holder.pid})`;
+  return { name, ok: false, detail: `in use by ${who}`, fix: `stop that process, or set ${field} to a free port in ${deps.paths.settings}` };
+}
+
+/**
+ * Check what Lookout needs, without changing anything: settings, binaries and versions, validators,
+ * ports, and whether the rendered configs pass promtool/amtool (validated in a temp dir, never the live stack dir).
+ */
+export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
+  const settings = isStore(deps.settings) ? deps.settings.current() : deps.settings;
+  const platform = deps.platform ?? process.platform;
+  const search = { searchDirs: deps.searchDirs, envPath: deps.envPath };
+  const where = `${(deps.searchDirs ?? DEFAULT_SEARCH_DIRS).join(', ')}${(deps.searchDirs ?? DEFAULT_SEARCH_DIRS).length ? ' and ' : ''}PATH`;
+  const checks: DoctorCheck[] = [await settingsCheck(deps)];
+
+  const binaries = new Map<ComponentId, string | null>();
+  for (const id of COMPONENT_IDS) {
+    const s = spec(id);
+    const c = settings.stack.components[id];
+    const name = `${s.name} binary`;
+    if (!c.enabled) {
+      checks.push({ name, ok: true, detail: 'disabled in settings' });
+      continue;
+    }
+    const binary = await findBinary(s.binaries, { ...search, override: c.binary });
+    binaries.set(id, binary);
+    const found = binary ? `${binary} (version ${(await readVersion(binary, deps.runner)) ?? 'unknown'})` : null;
+    if (c.binary && !(await isExecutable(c.binary))) {
+      checks.push({
+        name,
+        ok: false,
+        detail: `stack.components.${id}.binary (${c.binary}) is not an executable file; ${found ? `using ${found} instead` : 'no other binary found'}`,
+        fix: `correct or remove stack.components.${id}.binary in ${deps.paths.settings}`,
+      });
+    } else if (found) {
+      checks.push({ name, ok: true, detail: found });
+    } else {
+      checks.push({ name, ok: false, detail: `not found (looked for ${s.binaries.join(' or ')} in ${where})`, fix: installHint(s, platform) });
+    }
+  }
+
+  const tools: ConfigTools = { promtool: null, amtool: null };
+  for (const tool of ['promtool', 'amtool'] as const) {
+    const owner = TOOL_OF[tool];
+    const found = await findTool(tool, binaries.get(owner) ?? null, search);
+    tools[tool] = found;
+    if (found) checks.push({ name: tool, ok: true, detail: `${found} (version ${(await readVersion(found, deps.runner)) ?? 'unknown'})` });
+    else if (!settings.stack.components[owner].enabled) checks.push({ name: tool, ok: true, detail: `not found; not needed while ${spec(owner).name} is disabled` });
+    else checks.push({ name: tool, ok: false, detail: `not found; it validates ${owner === 'prometheus' ? 'prometheus.yml and rules' : 'alertmanager.yml'} before use`, fix: installHint(spec(owner), platform) });
+  }
+
+  for (const id of COMPONENT_IDS) {
+    const c = settings.stack.components[id];
+    if (!c.enabled) continue;
+    const pid = await recordedPid(deps.paths.pidFile(id));
+    checks.push(await portCheck(deps, c.port, spec(id).name, `stack.components.${id}.port`, [{ pid, who: `Lookout's ${id}` }]));
+  }
+  // Lookout's own port is legitimately taken by a running Lookout: this process, or the one serve.json names.
+  const servePid = await recordedPid(deps.paths.serveFile);
+  checks.push(await portCheck(deps, settings.lookout.port, 'Lookout', 'lookout.port', [{ pid: process.pid, who: 'this Lookout' }, { pid: servePid, who: 'a running Lookout' }]));
+
+  try {
+    await validateConfig({ settings, paths: deps.paths, runner: deps.runner, tools });
+    const checked = [tools.promtool && 'promtool', tools.amtool && 'amtool'].filter(Boolean).join(' and ');
+    checks.push({ name: 'rendered config', ok: true, detail: checked ? `passes ${checked}` : 'nothing to validate (Prometheus and Alertmanager disabled)' });
+  } catch (e) {
+    const missingTool = e instanceof ConfigError && e.file === null;
+    checks.push({
+      name: 'rendered config',
+      ok: false,
+      detail: (e as Error).message,
+      fix: missingTool ? 'install the missing tool (see above)' : `change the settings that produce it in ${deps.paths.settings}`,
+    });
+  }
+  return checks;
+}
+
+/** One line per check (✓/✗ name: detail), the fix indented on the next line; for the CLI. */
+export function formatDoctor(checks: DoctorCheck[]): string {
+  const oneLine = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .reduce((acc, l) => (acc ? `${acc}${acc.endsWith(':') ? ' ' : '; '}${l}` : l), '');
+  return checks
+    .map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${oneLine(c.detail)}${c.fix ? `\n    fix: ${oneLine(c.fix)}` : ''}`)
+    .join('\n');
+}

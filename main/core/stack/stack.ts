@@ -1,0 +1,211 @@
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { COMPONENT_IDS, type ComponentId, type ComponentStatus } from '../../../common/model';
+import type { Paths } from '../paths';
+import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner } from '../ports';
+import type { Settings } from '../settings/schema';
+import { applyConfig, ConfigError } from './apply-config';
+import { findBinary, findTool, readVersion, type BinarySearch } from './binaries';
+import { CATALOG, componentUrl, installHint, spec } from './catalog';
+import { ComponentSupervisor, type PlanResult } from './supervisor';
+import type { SupervisionTimings } from './timings';
+
+export interface StackDeps {
+  paths: Paths;
+  settings(): Settings;
+  clock: Clock;
+  spawner: Spawner;
+  health: HealthProbe;
+  ports: PortProbe;
+  runner: CommandRunner;
+  logger: Logger;
+  search: Omit<BinarySearch, 'override'>;
+  timings?: Partial<SupervisionTimings>;
+  onChange(): void;
+  onUnexpectedExit(id: ComponentId): void;
+}
+
+/** The whole stack: one supervisor per component, started in dependency order, fed from settings. */
+export class Stack {
+  private readonly supervisors = new Map<ComponentId, ComponentSupervisor>();
+  private configError: string | null = null;
+
+  constructor(private readonly deps: StackDeps) {
+    for (const id of COMPONENT_IDS) {
+      this.supervisors.set(
+        id,
+        new ComponentSupervisor({
+          spec: spec(id),
+          clock: deps.clock,
+          spawner: deps.spawner,
+          health: deps.health,
+          ports: deps.ports,
+          logger: deps.logger,
+          timings: deps.timings,
+          plan: () => this.plan(id),
+          preflight: () => this.preflight(id),
+          onChange: deps.onChange,
+          onUnexpectedExit: () => deps.onUnexpectedExit(id),
+        }),
+      );
+    }
+  }
+
+  /** Enabled components, in dependency order. */
+  snapshot(): ComponentStatus[] {
+    const settings = this.deps.settings();
+    return this.enabled(settings).map((id) => this.sup(id).status(settings.stack.components[id].port, componentUrl(settings, id)));
+  }
+
+  /** Why the rendered config is not in force, or null. */
+  get lastConfigError(): string | null {
+    return this.configError;
+  }
+
+  /** Find binaries and versions, adopt components an earlier Lookout left running. */
+  async init(): Promise<void> {
+    await Promise.all(this.enabled(this.deps.settings()).map((id) => this.sup(id).probe()));
+    await Promise.all(this.enabled(this.deps.settings()).map((id) => this.sup(id).adopt()));
+  }
+
+  /** Start components level by level: a component starts once what it depends on has settled. */
+  async start(ids?: ComponentId[]): Promise<void> {
+    const wanted = this.select(ids);
+    for (const level of levels(wanted)) {
+      await Promise.all(
+        level.map(async (id) => {
+          const sup = this.sup(id);
+          await sup.start();
+          await sup.waitSettled(this.deps.timings?.startTimeoutMs ?? 60_000);
+        }),
+      );
+    }
+  }
+
+  /** Stop components, dependents first, so Prometheus never scrapes a half-stopped stack. */
+  async stop(ids?: ComponentId[]): Promise<void> {
+    const wanted = ids ? this.select(ids) : [...COMPONENT_IDS];
+    for (const level of levels(wanted).reverse()) {
+      await Promise.all(level.map((id) => this.sup(id).stop()));
+    }
+  }
+
+  /** Leave processes running (they are adopted next time) but stop watching them. */
+  detach(): void {
+    for (const sup of this.supervisors.values()) sup.detach();
+  }
+
+  /**
+   * Render, validate and put the configs in place. On a tool's rejection the running config stays
+   * and the error is kept for the UI. Returns which components' config files changed.
+   */
+  async render(): Promise<Set<ComponentId>> {
+    const settings = this.deps.settings();
+    try {
+      const prometheus = await findBinary(spec('prometheus').binaries, { ...this.deps.search, override: settings.stack.components.prometheus.binary });
+      const alertmanager = await findBinary(spec('alertmanager').binaries, { ...this.deps.search, override: settings.stack.components.alertmanager.binary });
+      const tools = {
+        promtool: prometheus ? await findTool('promtool', prometheus, this.deps.search) : null,
+        amtool: alertmanager ? await findTool('amtool', alertmanager, this.deps.search) : null,
+      };
+      const { changed } = await applyConfig({ settings, paths: this.deps.paths, runner: this.deps.runner, tools });
+      this.configError = null;
+      return new Set(changed);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      this.configError = err.message;
+      this.deps.logger.error({ err: err.message }, 'rendered config rejected; the running config stays');
+      return new Set();
+    } finally {
+      this.deps.onChange();
+    }
+  }
+
+  /**
+   * Settings changed: stop what was disabled, re-render, then restart components whose flags changed
+   * and reload those whose config files changed.
+   */
+  async applySettings(): Promise<void> {
+    const settings = this.deps.settings();
+    const enabled = new Set(this.enabled(settings));
+    await this.stop(COMPONENT_IDS.filter((id) => !enabled.has(id) && this.sup(id).currentState !== 'stopped'));
+    const changed = await this.render();
+    if (this.configError) return;
+    for (const id of enabled) {
+      const sup = this.sup(id);
+      if (sup.currentState !== 'running' && sup.currentState !== 'unhealthy') continue;
+      const args = spec(id).args(settings, this.deps.paths);
+      if (sup.argsInUse && sup.argsInUse.join('\0') !== args.join('\0')) {
+        this.deps.logger.info({ component: id }, 'flags changed; restarting');
+        await sup.restart();
+      } else if (changed.has(id)) {
+        await sup.reload();
+      }
+    }
+  }
+
+  private async plan(id: ComponentId): Promise<PlanResult> {
+    const settings = this.deps.settings();
+    const s = spec(id);
+    const c = settings.stack.components[id];
+    const binary = await findBinary(s.binaries, { ...this.deps.search, override: c.binary });
+    if (!binary) {
+      return { notInstalled: `${s.name} not found (looked for ${s.binaries.join(', ')} in ${c.binary ? `${c.binary}, ` : ''}Homebrew and PATH); install it: ${installHint(s)}` };
+    }
+    return {
+      binary,
+      version: await readVersion(binary, this.deps.runner),
+      args: s.args(settings, this.deps.paths),
+      port: c.port,
+      baseUrl: componentUrl(settings, id),
+      logFile: this.deps.paths.logFile(id),
+      pidFile: this.deps.paths.pidFile(id),
+    };
+  }
+
+  private async preflight(id: ComponentId): Promise<string | null> {
+    const { paths } = this.deps;
+    await Promise.all([mkdir(paths.dataDir(id), { recursive: true }), mkdir(paths.logsDir, { recursive: true }), mkdir(paths.runDir, { recursive: true })]);
+    for (const file of spec(id).configFiles) {
+      try {
+        await access(path.join(paths.stackDir, file));
+      } catch {
+        return `no valid ${file} has been rendered yet${this.configError ? `: ${this.configError}` : ''}`;
+      }
+    }
+    return null;
+  }
+
+  private select(ids: ComponentId[] | undefined): ComponentId[] {
+    const settings = this.deps.settings();
+    const enabled = this.enabled(settings);
+    if (!ids) return enabled;
+    const disabled = ids.filter((id) => !enabled.includes(id));
+    if (disabled.length) {
+      throw new Error(disabled.map((id) => `${id} is disabled in settings (stack.components.${id}.enabled)`).join('; '));
+    }
+    return ids;
+  }
+
+  private enabled(settings: Settings): ComponentId[] {
+    return COMPONENT_IDS.filter((id) => settings.stack.components[id].enabled);
+  }
+
+  private sup(id: ComponentId): ComponentSupervisor {
+    return this.supervisors.get(id)!;
+  }
+}
+
+/** Group ids into levels: each level depends only on earlier ones (dependencies outside the set are ignored). */
+export function levels(ids: readonly ComponentId[]): ComponentId[][] {
+  const remaining = new Set(ids);
+  const out: ComponentId[][] = [];
+  while (remaining.size) {
+    const level = [...remaining].filter((id) => CATALOG[id].dependsOn.every((d) => !remaining.has(d)));
+    if (!level.length) throw new Error(`dependency cycle among ${[...remaining].join(', ')}`);
+    level.forEach((id) => remaining.delete(id));
+    out.push(level);
+  }
+  return out;
+}

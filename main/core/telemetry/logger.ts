@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import type { Paths } from '../paths';
+
+/**
+ * Lookout's own JSON log at $LOOKOUT_HOME/logs/lookout.log. Secrets never reach it: the API token
+ * travels only in headers and files, and the redact list catches it if an object carries one anyway.
+ */
+export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL ?? 'info'): Logger {
+  mkdirSync(paths.logsDir, { recursive: true });
+  const destination = pino.destination({ dest: `${paths.logsDir}/lookout.log`, mkdir: true, sync: false });
+  return pino(
+    {
+      level,
+      base: { service: 'lookout', pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization'], censor: '[redacted]' },
+    },
+    destination,
+  );
+}
