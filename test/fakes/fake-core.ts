@@ -1,0 +1,134 @@
+import type { EventMap, EventName } from '../../common/ipc';
+import { COMPONENT_IDS, type ComponentId, type ComponentStatus, type StackSnapshot } from '../../common/model';
+import type { Handlers } from '../../main/core/api';
+import type { Core } from '../../main/core/core';
+import { paths as homePaths, type Paths } from '../../main/core/paths';
+import { defaultSettings, type Settings } from '../../main/core/settings/schema';
+
+const NAMES: Record<ComponentId, string> = { prometheus: 'Prometheus', alertmanager: 'Alertmanager', node_exporter: 'node_exporter' };
+const PORTS: Record<ComponentId, number> = { prometheus: 9090, alertmanager: 9093, node_exporter: 9100 };
+
+/** A plausible component row; tests override what they care about. */
+export function fakeComponent(id: ComponentId, patch: Partial<ComponentStatus> = {}): ComponentStatus {
+  return {
+    id,
+    name: NAMES[id],
+    state: 'stopped',
+    pid: null,
+    port: PORTS[id],
+    version: '1.0.0',
+    binary: `/usr/bin/${id}`,
+    lastError: null,
+    detail: null,
+    since: 1_700_000_000_000,
+    restarts: 0,
+    adopted: false,
+    lastExit: null,
+    url: `http://127.0.0.1:${PORTS[id]}/`,
+    ...patch,
+  };
+}
+
+/**
+ * FakeCore: a fake of the core used to test transports only (the HTTP API, SSE, the CLI client).
+ * It runs no processes: its handlers return canned StackSnapshots, `start`/`stop` flip states and emit
+ * 'stack:changed', and tests can emit any event and inspect what the transport handed over.
+ * Requests reach it only after the transport's own parseRequest, so `calls` shows what the gate let through.
+ */
+export class FakeCore implements Core {
+  readonly paths: Paths;
+  snapshot: StackSnapshot;
+  /** Every handler call, in order, with the request as the handler received it. */
+  readonly calls: Array<{ channel: string; req: unknown }> = [];
+  /** Bodies received by the Alertmanager webhook. */
+  readonly webhooks: unknown[] = [];
+  /** When set, the next handler call throws it (then it is cleared). */
+  failNext: Error | null = null;
+  disposed = false;
+  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  constructor(home = '/tmp/lookout-fake-core') {
+    this.paths = homePaths(home);
+    this.snapshot = { components: COMPONENT_IDS.map((id) => fakeComponent(id)), settingsError: null, configError: null };
+  }
+
+  readonly handlers: Handlers = {
+    'app:info': async (req) => {
+      this.record('app:info', req);
+      return { version: '0.0.0-fake', mode: 'serve', home: this.paths.home, platform: process.platform };
+    },
+    'stack:get': async (req) => {
+      this.record('stack:get', req);
+      return this.snapshot;
+    },
+    'stack:start': async (req) => {
+      this.record('stack:start', req);
+      return this.setStates(req.components, 'running');
+    },
+    'stack:stop': async (req) => {
+      this.record('stack:stop', req);
+      return this.setStates(req.components, 'stopped');
+    },
+  };
+
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  /** Push an event to every subscriber, as the real core does on a change. */
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (p: EventMap[E]) => void)(payload);
+  }
+
+  /** Subscribers of an event (lets tests see that a closed stream unsubscribed). */
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
+  /** Replace the snapshot and emit 'stack:changed'. */
+  change(patch: (s: StackSnapshot) => StackSnapshot): StackSnapshot {
+    this.snapshot = patch(this.snapshot);
+    this.emit('stack:changed', this.snapshot);
+    return this.snapshot;
+  }
+
+  async metrics(): Promise<{ contentType: string; body: string }> {
+    return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '# HELP lookout_up Fake.\n# TYPE lookout_up gauge\nlookout_up 1\n' };
+  }
+
+  async receiveAlertmanagerWebhook(payload: unknown): Promise<void> {
+    this.webhooks.push(payload);
+  }
+
+  settings(): Settings {
+    return defaultSettings();
+  }
+
+  async init(): Promise<void> {}
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+
+  private record(channel: string, req: unknown): void {
+    this.calls.push({ channel, req });
+    const failure = this.failNext;
+    if (failure) {
+      this.failNext = null;
+      throw failure;
+    }
+  }
+
+  private setStates(ids: ComponentId[] | undefined, state: 'running' | 'stopped'): StackSnapshot {
+    const targets = new Set(ids ?? COMPONENT_IDS);
+    return this.change((s) => ({
+      ...s,
+      components: s.components.map((c) =>
+        targets.has(c.id) ? { ...c, state, pid: state === 'running' ? 40_000 + COMPONENT_IDS.indexOf(c.id) : null } : c,
+      ),
+    }));
+  }
+}
