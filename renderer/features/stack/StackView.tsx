@@ -1,0 +1,132 @@
+import { useEffect } from 'react';
+import type { Api } from '../../../common/ipc';
+import type { ComponentState, ComponentStatus, OverallState } from '../../../common/model';
+import { Badge, type Tone } from '../../ui/Badge';
+import { Button } from '../../ui/Button';
+import { useStackStore } from './useStackStore';
+
+const STATE_TONE: Record<ComponentState, Tone> = {
+  running: 'ok',
+  starting: 'busy',
+  stopping: 'busy',
+  unhealthy: 'warning',
+  failed: 'critical',
+  stopped: 'neutral',
+  'not-installed': 'neutral',
+};
+
+const OVERALL_TONE: Record<OverallState, Tone> = { ok: 'ok', warning: 'warning', critical: 'critical', stopped: 'neutral', starting: 'busy' };
+
+/** States in which the component's own button offers Stop rather than Start. */
+const ACTIVE: ComponentState[] = ['running', 'starting', 'unhealthy', 'stopping'];
+
+/** The stack: one header action for the whole stack, then one row per component. */
+export function StackView({ api }: { api: Api }) {
+  const connect = useStackStore((s) => s.connect);
+  useEffect(() => connect(api), [api, connect]);
+
+  const snapshot = useStackStore((s) => s.snapshot);
+  const overall = useStackStore((s) => s.overall);
+  const pending = useStackStore((s) => s.pending);
+  const error = useStackStore((s) => s.error);
+  const start = useStackStore((s) => s.start);
+  const stop = useStackStore((s) => s.stop);
+  const dismissError = useStackStore((s) => s.dismissError);
+
+  if (!snapshot) {
+    return (
+      <section className="stack">
+        {error ? <p role="alert" className="banner banner-critical">{error}</p> : <p className="muted">Loading stack…</p>}
+      </section>
+    );
+  }
+
+  const components = snapshot.components;
+  const running = components.filter((c) => c.state === 'running').length;
+  const allRunning = components.length > 0 && running === components.length;
+
+  return (
+    <section className="stack" aria-label="Stack">
+      <header className="stack-header">
+        <div>
+          <h1>Stack</h1>
+          <p className="muted">
+            {running} of {components.length} running
+          </p>
+        </div>
+        {overall && (
+          <Badge tone={OVERALL_TONE[overall]} testId="overall">
+            {overall}
+          </Badge>
+        )}
+        <Button variant="primary" disabled={pending !== null} onClick={() => void (allRunning ? stop() : start())}>
+          {allRunning ? 'Stop stack' : 'Start stack'}
+        </Button>
+      </header>
+
+      {snapshot.settingsError && (
+        <p role="alert" className="banner banner-warning">
+          <strong>Settings not applied:</strong> {snapshot.settingsError}
+        </p>
+      )}
+      {snapshot.configError && (
+        <p role="alert" className="banner banner-warning">
+          <strong>Config rejected:</strong> {snapshot.configError}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="banner banner-critical">
+          {error}{' '}
+          <button type="button" className="link" onClick={dismissError}>
+            Dismiss
+          </button>
+        </p>
+      )}
+
+      <ul role="list" className="components">
+        {components.map((c) => (
+          <ComponentRow key={c.id} component={c} busy={pending !== null} onStart={() => void start([c.id])} onStop={() => void stop([c.id])} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ComponentRow({ component: c, busy, onStart, onStop }: { component: ComponentStatus; busy: boolean; onStart: () => void; onStop: () => void }) {
+  const active = ACTIVE.includes(c.state);
+  const note = c.lastError ?? c.detail;
+  return (
+    <li role="listitem" aria-label={c.name} className="component">
+      <div className="component-main">
+        <span className="component-name">{c.name}</span>
+        <Badge tone={STATE_TONE[c.state]} testId={`state-${c.id}`}>
+          {c.state}
+        </Badge>
+        {active ? (
+          <Button aria-label={`Stop ${c.name}`} disabled={busy || c.state === 'stopping'} onClick={onStop}>
+            Stop
+          </Button>
+        ) : (
+          <Button aria-label={`Start ${c.name}`} disabled={busy} onClick={onStart}>
+            Start
+          </Button>
+        )}
+      </div>
+      <dl className="component-facts">
+        <div>
+          <dt>version</dt>
+          <dd>{c.version ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>port</dt>
+          <dd>{c.port}</dd>
+        </div>
+        <div>
+          <dt>pid</dt>
+          <dd>{c.pid ?? '—'}</dd>
+        </div>
+      </dl>
+      {note && <p className={c.lastError ? 'component-error' : 'muted'}>{note}</p>}
+    </li>
+  );
+}

@@ -1,0 +1,81 @@
+import { create } from 'zustand';
+import type { Api } from '../../../common/ipc';
+import type { ComponentId, OverallState, StackSnapshot } from '../../../common/model';
+
+/** The command in flight; the UI disables buttons while one runs. `components` undefined = whole stack. */
+export interface PendingAction {
+  kind: 'start' | 'stop';
+  components?: ComponentId[];
+}
+
+/** The stack feature's state: the last snapshot main pushed, plus what this window is doing. */
+export interface StackStore {
+  snapshot: StackSnapshot | null;
+  /** Tray-level summary as last pushed by main; null until the first `app:overall` event. */
+  overall: OverallState | null;
+  pending: PendingAction | null;
+  /** Last failed call (load, start, stop), in words; cleared by the next successful call. */
+  error: string | null;
+  api: Api | null;
+  /** Fetch the snapshot once, then follow `stack:changed`; returns the cleanup for a React effect. */
+  connect(api: Api): () => void;
+  start(components?: ComponentId[]): Promise<void>;
+  stop(components?: ComponentId[]): Promise<void>;
+  dismissError(): void;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** One store per feature; this one knows only the stack. */
+export const useStackStore = create<StackStore>()((set, get) => {
+  async function run(kind: PendingAction['kind'], components?: ComponentId[]): Promise<void> {
+    const { api, pending } = get();
+    if (!api || pending) return;
+    set({ pending: { kind, components }, error: null });
+    try {
+      const req = components ? { components } : {};
+      const snapshot = await (kind === 'start' ? api.stack.start(req) : api.stack.stop(req));
+      set({ snapshot, pending: null });
+    } catch (err) {
+      set({ pending: null, error: `Could not ${kind} ${components?.join(', ') ?? 'the stack'}: ${message(err)}` });
+    }
+  }
+
+  return {
+    snapshot: null,
+    overall: null,
+    pending: null,
+    error: null,
+    api: null,
+
+    connect(api) {
+      set({ api });
+      // An event can overtake the initial fetch; the pushed snapshot is then the newer one.
+      let pushed = false;
+      let active = true;
+      const offStack = api.on('stack:changed', (snapshot) => {
+        pushed = true;
+        set({ snapshot });
+      });
+      const offOverall = api.on('app:overall', (overall) => set({ overall }));
+      api.stack.get().then(
+        (snapshot) => {
+          if (active && !pushed) set({ snapshot });
+        },
+        (err: unknown) => {
+          if (active) set({ error: `Could not load the stack: ${message(err)}` });
+        },
+      );
+      return () => {
+        active = false;
+        offStack();
+        offOverall();
+        if (get().api === api) set({ api: null });
+      };
+    },
+
+    start: (components) => run('start', components),
+    stop: (components) => run('stop', components),
+    dismissError: () => set({ error: null }),
+  };
+});
