@@ -1,0 +1,105 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Core } from '../../main/core/core';
+import type { SettingsInput } from '../../main/core/settings/schema';
+import type { SupervisionTimings } from '../../main/core/stack/timings';
+import { createLookout } from '../../main/index';
+
+/** Ports the OS says are free right now (all held at once, so they are distinct). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+export interface TestHome {
+  home: string;
+  ports: { lookout: number; prometheus: number; alertmanager: number; node_exporter: number };
+  settings: SettingsInput;
+  writeSettings(settings: unknown): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** A temp LOOKOUT_HOME whose settings pick free ports, so tests never touch the user's stack or each other. */
+export async function makeHome(extra: (ports: TestHome['ports']) => Partial<SettingsInput> = () => ({})): Promise<TestHome> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'lookout-it-'));
+  const [lookout, prometheus, alertmanager, node_exporter] = (await freePorts(4)) as [number, number, number, number];
+  const ports = { lookout, prometheus, alertmanager, node_exporter };
+  const settings: SettingsInput = {
+    lookout: { port: lookout },
+    stack: {
+      scrapeInterval: '5s',
+      evaluationInterval: '5s',
+      components: { prometheus: { port: prometheus }, alertmanager: { port: alertmanager }, node_exporter: { port: node_exporter } },
+    },
+    ...extra(ports),
+  };
+  const writeSettings = (s: unknown) => writeFile(path.join(home, 'settings.json'), JSON.stringify(s, null, 2));
+  await writeSettings(settings);
+  return {
+    home,
+    ports,
+    settings,
+    writeSettings,
+    async cleanup() {
+      for (const p of await processesUsing(home)) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A real core on a test home (real binaries, real processes), initialised. */
+export async function startCore(home: string, timings?: Partial<SupervisionTimings>): Promise<Core> {
+  const core = createLookout({ mode: 'serve', home, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), timings });
+  await core.init();
+  return core;
+}
+
+/** Live processes whose command line mentions `needle` (the test home): what the stack really left running. */
+export async function processesUsing(needle: string): Promise<Array<{ pid: number; argv: string[] }>> {
+  const out: Array<{ pid: number; argv: string[] }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+      if (argv.some((a) => a.includes(needle))) out.push({ pid: Number(entry), argv });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+/** Poll until `fn` returns a truthy value or the time is up; the error names what we waited for. */
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
