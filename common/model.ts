@@ -61,6 +61,8 @@ export interface ComponentStatus {
 /** Everything the stack view needs, pushed on every change. */
 export interface StackSnapshot {
   components: ComponentStatus[];
+  /** Worst-state summary of this snapshot (what the tray icon shows). */
+  overall: OverallState;
   /** Problem with the settings file, if the last edit was invalid (the previous valid settings stay in force). */
   settingsError: string | null;
   /** Problem with the last rendered config, if a tool rejected it (the previous config stays in force). */

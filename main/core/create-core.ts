@@ -38,7 +38,8 @@ export function createCore(deps: CoreDeps): Core {
   const metrics = createCoreMetrics(() => stack.snapshot());
 
   function snapshot(): StackSnapshot {
-    return { components: stack.snapshot(), settingsError: settings.error(), configError: stack.lastConfigError };
+    const snap = { components: stack.snapshot(), settingsError: settings.error(), configError: stack.lastConfigError };
+    return { ...snap, overall: overallState(snap) };
   }
 
   // Supervisors change state in bursts (several per tick when the stack starts); push one snapshot per burst.
@@ -49,7 +50,7 @@ export function createCore(deps: CoreDeps): Core {
       emitQueued = false;
       const snap = snapshot();
       events.emit('stack:changed', snap);
-      const overall = overallState(snap);
+      const { overall } = snap;
       if (overall !== lastOverall) {
         lastOverall = overall;
         events.emit('app:overall', overall);

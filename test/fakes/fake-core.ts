@@ -49,7 +49,7 @@ export class FakeCore implements Core {
 
   constructor(home = '/tmp/lookout-fake-core') {
     this.paths = homePaths(home);
-    this.snapshot = { components: COMPONENT_IDS.map((id) => fakeComponent(id)), settingsError: null, configError: null };
+    this.snapshot = { components: COMPONENT_IDS.map((id) => fakeComponent(id)), overall: 'stopped', settingsError: null, configError: null };
   }
 
   readonly handlers: Handlers = {

@@ -9,7 +9,7 @@ import type { StackSnapshot } from '../../common/model';
 import { ApiError, createHttpApi } from '../../renderer/lib/http-api';
 
 const TOKEN = 'test-token-123';
-const snapshot = (settingsError: string | null): StackSnapshot => ({ components: [], settingsError, configError: null });
+const snapshot = (settingsError: string | null): StackSnapshot => ({ components: [], overall: 'stopped', settingsError, configError: null });
 
 interface Seen { method: string; url: string; auth: string | undefined; body: string }
 

@@ -11,7 +11,8 @@ import type { Core } from '../../main/core/core';
 import { listeningSockets, socketInodesOf } from '../../main/core/adapters/port-probe';
 import { findBinary } from '../../main/core/stack/binaries';
 import { CATALOG } from '../../main/core/stack/catalog';
-import { makeHome, processesUsing, startCore, waitFor, type TestHome } from '../support/stack-env';
+import { startCore } from '../support/core';
+import { makeHome, processesUsing, waitFor, type TestHome } from '../support/stack-env';
 
 const IDS: ComponentId[] = ['node_exporter', 'alertmanager', 'prometheus'];
 

@@ -2,11 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import type { Core } from '../../main/core/core';
 import type { SettingsInput } from '../../main/core/settings/schema';
-import type { SupervisionTimings } from '../../main/core/stack/timings';
-import { createLookout } from '../../main/index';
 
 /** Ports the OS says are free right now (all held at once, so they are distinct). */
 export async function freePorts(count: number): Promise<number[]> {
@@ -62,13 +58,6 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
       await rm(home, { recursive: true, force: true });
     },
   };
-}
-
-/** A real core on a test home (real binaries, real processes), initialised. */
-export async function startCore(home: string, timings?: Partial<SupervisionTimings>): Promise<Core> {
-  const core = createLookout({ mode: 'serve', home, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), timings });
-  await core.init();
-  return core;
 }
 
 /** Live processes whose command line mentions `needle` (the test home): what the stack really left running. */

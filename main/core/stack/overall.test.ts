@@ -9,7 +9,7 @@ function component(id: ComponentStatus['id'], state: ComponentState): ComponentS
   };
 }
 
-function snapshot(states: [ComponentState, ComponentState, ComponentState], errors: Partial<StackSnapshot> = {}): StackSnapshot {
+function snapshot(states: [ComponentState, ComponentState, ComponentState], errors: Partial<StackSnapshot> = {}): Omit<StackSnapshot, 'overall'> {
   return {
     components: [component('node_exporter', states[0]), component('alertmanager', states[1]), component('prometheus', states[2])],
     settingsError: null,

@@ -14,7 +14,7 @@ import type { ComponentStatus, OverallState, StackSnapshot } from '../../../comm
  *
  * An empty component list counts as `stopped` (nothing is supervised yet).
  */
-export function overallState(snapshot: StackSnapshot): OverallState {
+export function overallState(snapshot: Omit<StackSnapshot, 'overall'>): OverallState {
   const states = snapshot.components.map((c: ComponentStatus) => c.state);
   const has = (...wanted: ComponentStatus['state'][]) => states.some((s) => wanted.includes(s));
   const hasProblem = snapshot.settingsError !== null || snapshot.configError !== null;

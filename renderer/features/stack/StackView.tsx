@@ -26,7 +26,7 @@ export function StackView({ api }: { api: Api }) {
   useEffect(() => connect(api), [api, connect]);
 
   const snapshot = useStackStore((s) => s.snapshot);
-  const overall = useStackStore((s) => s.overall);
+  const overall = useStackStore((s) => s.snapshot?.overall ?? null);
   const pending = useStackStore((s) => s.pending);
   const error = useStackStore((s) => s.error);
   const start = useStackStore((s) => s.start);

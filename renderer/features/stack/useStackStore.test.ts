@@ -11,6 +11,7 @@ function fakeMain(initial: ComponentState) {
       id: 'prometheus', name: 'Prometheus', state, pid: null, port: 9090, version: null, binary: null, lastError: null,
       detail: null, since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090/',
     }],
+    overall: state === 'running' ? 'ok' : 'stopped',
     settingsError: null,
     configError: null,
   });
@@ -60,7 +61,7 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 let cleanup: (() => void) | null = null;
 afterEach(() => {
   cleanup?.();
-  useStackStore.setState({ snapshot: null, overall: null, pending: null, error: null, api: null });
+  useStackStore.setState({ snapshot: null, pending: null, error: null, api: null });
 });
 
 describe('useStackStore', () => {

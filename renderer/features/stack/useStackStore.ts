@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
-import type { ComponentId, OverallState, StackSnapshot } from '../../../common/model';
+import type { ComponentId, StackSnapshot } from '../../../common/model';
 
 /** The command in flight; the UI disables buttons while one runs. `components` undefined = whole stack. */
 export interface PendingAction {
@@ -11,8 +11,6 @@ export interface PendingAction {
 /** The stack feature's state: the last snapshot main pushed, plus what this window is doing. */
 export interface StackStore {
   snapshot: StackSnapshot | null;
-  /** Tray-level summary as last pushed by main; null until the first `app:overall` event. */
-  overall: OverallState | null;
   pending: PendingAction | null;
   /** Last failed call (load, start, stop), in words; cleared by the next successful call. */
   error: string | null;
@@ -43,7 +41,6 @@ export const useStackStore = create<StackStore>()((set, get) => {
 
   return {
     snapshot: null,
-    overall: null,
     pending: null,
     error: null,
     api: null,
@@ -57,7 +54,6 @@ export const useStackStore = create<StackStore>()((set, get) => {
         pushed = true;
         set({ snapshot });
       });
-      const offOverall = api.on('app:overall', (overall) => set({ overall }));
       api.stack.get().then(
         (snapshot) => {
           if (active && !pushed) set({ snapshot });
@@ -69,7 +65,6 @@ export const useStackStore = create<StackStore>()((set, get) => {
       return () => {
         active = false;
         offStack();
-        offOverall();
         if (get().api === api) set({ api: null });
       };
     },
