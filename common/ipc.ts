@@ -3,7 +3,7 @@
  * request object, so the same map drives Electron IPC, the HTTP API and the renderer's typed client.
  * Main declares its handler table with `satisfies Handlers`, so a missing handler fails to compile.
  */
-import type { AppInfo, ComponentId, OverallState, StackSnapshot } from './model';
+import type { AppInfo, ComponentId, MetricsSample, MetricsSnapshot, OverallState, StackSnapshot } from './model';
 
 /** Request/response pairs for calls from the UI (or the CLI) to main. */
 export interface InvokeMap {
@@ -13,12 +13,16 @@ export interface InvokeMap {
   'stack:start': { req: { components?: ComponentId[] }; res: StackSnapshot };
   /** Stop the given components, dependents first; all when omitted. */
   'stack:stop': { req: { components?: ComponentId[] }; res: StackSnapshot };
+  /** The live ring buffer (last 15 minutes at the UI interval) and collector health. */
+  'metrics:get': { req: Record<string, never>; res: MetricsSnapshot };
 }
 
 /** Events pushed from main to the UI. */
 export interface EventMap {
   'stack:changed': StackSnapshot;
   'app:overall': OverallState;
+  /** One live reading per UI interval. */
+  'metrics:sample': MetricsSample;
 }
 
 export type Channel = keyof InvokeMap;
@@ -32,6 +36,7 @@ export const HTTP_ROUTES = {
   'stack:get': { method: 'GET', path: '/api/v1/stack' },
   'stack:start': { method: 'POST', path: '/api/v1/stack/start' },
   'stack:stop': { method: 'POST', path: '/api/v1/stack/stop' },
+  'metrics:get': { method: 'GET', path: '/api/v1/metrics/live' },
 } as const satisfies { [C in Channel]: { method: 'GET' | 'POST' | 'DELETE'; path: string } };
 
 /** Every channel, for code that builds the `api` object generically (preload, HTTP client). */

@@ -80,3 +80,51 @@ export interface AppInfo {
   home: string;
   platform: string;
 }
+
+/**
+ * One live reading of the machine and the watched services, pushed to the UI at the UI interval and
+ * kept in a ring buffer for sparklines. Keys are stable dotted names (see METRIC_KEYS); a key that
+ * could not be read is absent, never 0.
+ */
+export interface MetricsSample {
+  /** Epoch ms. */
+  at: number;
+  values: Partial<Record<MetricKey, number>> & Record<string, number>;
+}
+
+/** Well-known sample keys. Per-target keys follow the pattern `ipc.<target>.latency_seconds`. */
+export const METRIC_KEYS = [
+  'cpu.usage_ratio',
+  'cpu.load1',
+  'memory.used_bytes',
+  'memory.total_bytes',
+  'memory.pressure_ratio',
+  'swap.used_bytes',
+  'gpu.utilization_ratio',
+  'gpu.memory_used_bytes',
+  'disk.used_ratio',
+  'net.rx_bytes_per_second',
+  'net.tx_bytes_per_second',
+  'lookout.cpu_ratio',
+  'lookout.rss_bytes',
+  'lookout.event_loop_lag_seconds',
+] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/** Health of one collector: a collector that cannot read its source says why instead of reporting zeros. */
+export interface CollectorStatus {
+  id: string;
+  up: boolean;
+  /** Why it is down (tool missing, timeout, unparsable output…); null when up. */
+  reason: string | null;
+  /** Duration of its last run in ms, null before the first run. */
+  lastDurationMs: number | null;
+  /** Epoch ms of its last successful run. */
+  lastSuccessAt: number | null;
+}
+
+/** What the machine view needs on open: recent samples (oldest first) and collector health. */
+export interface MetricsSnapshot {
+  samples: MetricsSample[];
+  collectors: CollectorStatus[];
+}

@@ -17,6 +17,7 @@ export const requestSchemas = {
   'stack:get': empty,
   'stack:start': componentList,
   'stack:stop': componentList,
+  'metrics:get': empty,
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 /** A request that failed validation; transports map it to 400 / an error envelope. */

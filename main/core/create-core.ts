@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { EventMap, EventName } from '../../common/ipc';
-import type { OverallState, StackSnapshot } from '../../common/model';
+import type { MetricsSample, OverallState, StackSnapshot } from '../../common/model';
 import type { Handlers } from './api';
 import type { Core, CoreDeps } from './core';
 import { paths as layout } from './paths';
 import { ensureWebhookToken } from './secrets';
+import { RingBuffer } from './metrics/ring-buffer';
 import { createSettingsStore } from './settings/store';
 import { overallState } from './stack/overall';
 import { Stack } from './stack/stack';
@@ -36,6 +37,8 @@ export function createCore(deps: CoreDeps): Core {
     onUnexpectedExit: (id) => metrics.countUnexpectedExit(id),
   });
   const metrics = createCoreMetrics(() => stack.snapshot());
+  /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
+  const live = new RingBuffer<MetricsSample>(900);
 
   function snapshot(): StackSnapshot {
     const snap = { components: stack.snapshot(), settingsError: settings.error(), configError: stack.lastConfigError };
@@ -69,6 +72,7 @@ export function createCore(deps: CoreDeps): Core {
       await stack.stop(req.components);
       return snapshot();
     },
+    'metrics:get': async () => ({ samples: live.toArray(), collectors: [] }),
   } satisfies Handlers;
 
   return {

@@ -37,6 +37,7 @@ function contractRoutes(core: Core): { [C in Channel]: Route } {
     'stack:get': bind(core, 'stack:get'),
     'stack:start': bind(core, 'stack:start'),
     'stack:stop': bind(core, 'stack:stop'),
+    'metrics:get': bind(core, 'metrics:get'),
   };
 }
 

@@ -69,6 +69,10 @@ export class FakeCore implements Core {
       this.record('stack:stop', req);
       return this.setStates(req.components, 'stopped');
     },
+    'metrics:get': async (req) => {
+      this.record('metrics:get', req);
+      return { samples: [], collectors: [] };
+    },
   };
 
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
