@@ -1,11 +1,11 @@
 // One build for everything: main (Node + Electron), preload (sandboxed CJS) and the renderer bundle.
 // esbuild is fast enough (~1 s) to run on every `npm start` and from `prepare` after `npm ci`.
 import { build } from 'esbuild';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 
 const root = new URL('..', import.meta.url).pathname;
+// Not wiped first: entry names are fixed, and a running `lookout serve` or test keeps working while another build overwrites it.
 const out = `${root}dist`;
-await rm(out, { recursive: true, force: true });
 
 const node = {
   bundle: true,
