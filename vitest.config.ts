@@ -6,8 +6,16 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['main/**/*.test.ts', 'common/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
+          include: ['main/**/*.test.ts', 'common/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          // Component tests render into happy-dom; the stores are plain zustand and run the same way.
+          environment: 'happy-dom',
         },
       },
       {

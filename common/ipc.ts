@@ -3,7 +3,7 @@
  * request object, so the same map drives Electron IPC, the HTTP API and the renderer's typed client.
  * Main declares its handler table with `satisfies Handlers`, so a missing handler fails to compile.
  */
-import type { AppInfo, ComponentId, MetricsSample, MetricsSnapshot, OverallState, StackSnapshot } from './model';
+import type { AppInfo, ComponentId, HistoryRange, MetricsHistory, MetricsSample, MetricsSnapshot, OverallState, SettingsChange, SettingsUpdateResult, SettingsView, StackSnapshot } from './model';
 
 /** Request/response pairs for calls from the UI (or the CLI) to main. */
 export interface InvokeMap {
@@ -15,6 +15,11 @@ export interface InvokeMap {
   'stack:stop': { req: { components?: ComponentId[] }; res: StackSnapshot };
   /** The live ring buffer (last 15 minutes at the UI interval) and collector health. */
   'metrics:get': { req: Record<string, never>; res: MetricsSnapshot };
+  'settings:get': { req: Record<string, never>; res: SettingsView };
+  /** Apply edits: validated as a whole document; written to settings.json only when valid. */
+  'settings:update': { req: { changes: SettingsChange[] }; res: SettingsUpdateResult };
+  /** Longer history of the same sample keys, from Prometheus range queries (empty with a reason when it is not running). */
+  'metrics:history': { req: { range: HistoryRange }; res: MetricsHistory };
 }
 
 /** Events pushed from main to the UI. */
@@ -37,6 +42,9 @@ export const HTTP_ROUTES = {
   'stack:start': { method: 'POST', path: '/api/v1/stack/start' },
   'stack:stop': { method: 'POST', path: '/api/v1/stack/stop' },
   'metrics:get': { method: 'GET', path: '/api/v1/metrics/live' },
+  'metrics:history': { method: 'GET', path: '/api/v1/metrics/history' },
+  'settings:get': { method: 'GET', path: '/api/v1/settings' },
+  'settings:update': { method: 'POST', path: '/api/v1/settings' },
 } as const satisfies { [C in Channel]: { method: 'GET' | 'POST' | 'DELETE'; path: string } };
 
 /** Every channel, for code that builds the `api` object generically (preload, HTTP client). */

@@ -2,11 +2,11 @@
  * The domain model shared by main, preload and renderer. Types only: common/ imports nothing.
  */
 
-/** Stack components Lookout can supervise. Later components (grafana, jaeger, loki) join this union. */
-export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter';
+/** Stack components Lookout can supervise. Later components (jaeger, loki) join this union. */
+export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter' | 'grafana';
 
 /** Every component id, in dependency order (dependencies first). */
-export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus'] as const satisfies readonly ComponentId[];
+export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus', 'grafana'] as const satisfies readonly ComponentId[];
 
 /**
  * Supervisor states. The transition diagram lives in main/core/stack/supervisor.ts.
@@ -128,3 +128,43 @@ export interface MetricsSnapshot {
   samples: MetricsSample[];
   collectors: CollectorStatus[];
 }
+
+/** Ranges the machine view can show beyond the live ring buffer. */
+export const HISTORY_RANGES = ['1h', '24h'] as const;
+export type HistoryRange = (typeof HISTORY_RANGES)[number];
+
+/** Samples from Prometheus for a range; `error` says why there are none (Prometheus stopped, query failed). */
+export interface MetricsHistory {
+  range: HistoryRange;
+  samples: MetricsSample[];
+  error: string | null;
+}
+
+/**
+ * The settings as JSON: the shape of main/core/settings/schema.ts with every default filled in. Kept
+ * as plain JSON here so common/ stays free of zod; the UI reads fields by path.
+ */
+export type SettingsDocument = { [key: string]: unknown };
+
+/** One edit from the settings UI: set `value` at `path` (e.g. ['stack', 'components', 'prometheus', 'port']). */
+export interface SettingsChange {
+  path: Array<string | number>;
+  value: unknown;
+}
+
+/** A validation problem, with the dotted path of the field it belongs beside (`services[0].url`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export interface SettingsView {
+  settings: SettingsDocument;
+  /** Why the file on disk is not in force, or null. */
+  error: string | null;
+  /** Absolute path of settings.json. */
+  file: string;
+}
+
+/** Saved and applied, or rejected with an issue per field (nothing written). */
+export type SettingsUpdateResult = { ok: true; settings: SettingsDocument } | { ok: false; issues: FieldIssue[] };

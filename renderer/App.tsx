@@ -1,4 +1,6 @@
 import type { ApiResolution } from './api';
+import { MachineView } from './features/machine/MachineView';
+import { SettingsView } from './features/settings/SettingsView';
 import { StackView } from './features/stack/StackView';
 
 /** The popover / browser tab. Browser mode without a token cannot call anything, so it says how to get one. */
@@ -16,6 +18,8 @@ export function App({ resolution }: { resolution: ApiResolution }) {
   return (
     <main className="app">
       <StackView api={resolution.api} />
+      <MachineView api={resolution.api} />
+      <SettingsView api={resolution.api} />
     </main>
   );
 }

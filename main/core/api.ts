@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPONENT_IDS } from '../../common/model';
+import { COMPONENT_IDS, HISTORY_RANGES } from '../../common/model';
 import type { Channel, Req, Res } from '../../common/ipc';
 
 /** One handler per contract channel; declared with `satisfies Handlers` so a missing one fails to compile. */
@@ -18,6 +18,16 @@ export const requestSchemas = {
   'stack:start': componentList,
   'stack:stop': componentList,
   'metrics:get': empty,
+  'metrics:history': z.object({ range: z.enum(HISTORY_RANGES) }).strict(),
+  'settings:get': empty,
+  'settings:update': z
+    .object({
+      changes: z
+        .array(z.object({ path: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1), value: z.unknown() }).strict())
+        .min(1)
+        .max(100),
+    })
+    .strict(),
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 /** A request that failed validation; transports map it to 400 / an error envelope. */

@@ -6,9 +6,13 @@ import type { Handlers } from './api';
 import type { Core, CoreDeps } from './core';
 import { paths as layout } from './paths';
 import { ensureWebhookToken } from './secrets';
+import { loadHistory } from './metrics/history';
 import { RingBuffer } from './metrics/ring-buffer';
+import { createPrometheusClient } from './prometheus/client';
+import { updateSettingsFile } from './settings/editor';
 import { createSettingsStore } from './settings/store';
 import { overallState } from './stack/overall';
+import { componentUrl } from './stack/catalog';
 import { Stack } from './stack/stack';
 import { createCoreMetrics } from './telemetry/metrics';
 
@@ -37,6 +41,7 @@ export function createCore(deps: CoreDeps): Core {
     onUnexpectedExit: (id) => metrics.countUnexpectedExit(id),
   });
   const metrics = createCoreMetrics(() => stack.snapshot());
+  const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'));
   /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
   const live = new RingBuffer<MetricsSample>(900);
 
@@ -73,6 +78,9 @@ export function createCore(deps: CoreDeps): Core {
       return snapshot();
     },
     'metrics:get': async () => ({ samples: live.toArray(), collectors: [] }),
+    'metrics:history': async (req) => loadHistory(prometheus, req.range, deps.clock.now()),
+    'settings:get': async () => ({ settings: settings.current(), error: settings.error(), file: paths.settings }),
+    'settings:update': async (req) => updateSettingsFile(paths, req.changes, settings.current()),
   } satisfies Handlers;
 
   return {

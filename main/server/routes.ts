@@ -38,6 +38,9 @@ function contractRoutes(core: Core): { [C in Channel]: Route } {
     'stack:start': bind(core, 'stack:start'),
     'stack:stop': bind(core, 'stack:stop'),
     'metrics:get': bind(core, 'metrics:get'),
+    'metrics:history': bind(core, 'metrics:history'),
+    'settings:get': bind(core, 'settings:get'),
+    'settings:update': bind(core, 'settings:update'),
   };
 }
 

@@ -73,6 +73,18 @@ export class FakeCore implements Core {
       this.record('metrics:get', req);
       return { samples: [], collectors: [] };
     },
+    'settings:get': async (req) => {
+      this.record('settings:get', req);
+      return { settings: {}, error: null, file: `${this.paths.settings}` };
+    },
+    'settings:update': async (req) => {
+      this.record('settings:update', req);
+      return { ok: false, issues: [{ path: 'lookout.port', message: 'the fake core does not save settings' }] };
+    },
+    'metrics:history': async (req) => {
+      this.record('metrics:history', req);
+      return { range: req.range, samples: [], error: 'no Prometheus in the fake core' };
+    },
   };
 
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {

@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fieldPath } from '../../../common/field-path';
+import { updateSettingsFile } from './editor';
+import { defaultSettings } from './schema';
+
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'lookout-editor-'));
+  file = path.join(dir, 'settings.json');
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('updateSettingsFile', () => {
+  it('applies a valid edit to the document as written, keeping it short, and writes it 0600', async () => {
+    await writeFile(file, JSON.stringify({ services: [{ name: 'llm', url: 'http://127.0.0.1:8080' }] }));
+    const result = await updateSettingsFile({ settings: file }, [{ path: ['stack', 'scrapeInterval'], value: '5s' }], defaultSettings());
+    expect(result.ok).toBe(true);
+    if (result.ok) expect((result.settings as { stack: { scrapeInterval: string } }).stack.scrapeInterval).toBe('5s');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ services: [{ name: 'llm', url: 'http://127.0.0.1:8080' }], stack: { scrapeInterval: '5s' } });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('rejects an invalid value with an issue for that field and leaves the file untouched', async () => {
+    const before = JSON.stringify({ lookout: { port: 9469 } });
+    await writeFile(file, before);
+    const result = await updateSettingsFile({ settings: file }, [{ path: ['stack', 'components', 'prometheus', 'port'], value: 'ninety' }], defaultSettings());
+    expect(result).toEqual({ ok: false, issues: [{ path: 'stack.components.prometheus.port', message: expect.stringMatching(/number/) }] });
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  it('names fields inside lists, removes a field with undefined, and refuses prototype paths', async () => {
+    await writeFile(file, JSON.stringify({ services: [{ name: 'llm', url: 'http://127.0.0.1:8080' }], stack: { scrapeInterval: '5s' } }));
+    const bad = await updateSettingsFile({ settings: file }, [{ path: ['services', 0, 'url'], value: 'not a url' }], defaultSettings());
+    expect(bad.ok === false && bad.issues[0]!.path).toBe('services[0].url');
+    const removed = await updateSettingsFile({ settings: file }, [{ path: ['stack', 'scrapeInterval'], value: undefined }], defaultSettings());
+    expect(removed.ok && (removed.settings as { stack: { scrapeInterval: string } }).stack.scrapeInterval).toBe('15s');
+    const evil = await updateSettingsFile({ settings: file }, [{ path: ['__proto__', 'polluted'], value: true }], defaultSettings());
+    expect(evil).toEqual({ ok: false, issues: [{ path: '__proto__.polluted', message: 'not a settings field' }] });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('starts from the settings in force when the file is not JSON', async () => {
+    await writeFile(file, '{ broken');
+    const result = await updateSettingsFile({ settings: file }, [{ path: ['lookout', 'port'], value: 9470 }], defaultSettings());
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(await readFile(file, 'utf8')).lookout.port).toBe(9470);
+  });
+});
+
+describe('fieldPath', () => {
+  it('joins keys with dots and indexes with brackets', () => {
+    expect(fieldPath(['services', 2, 'labels', 'team'])).toBe('services[2].labels.team');
+    expect(fieldPath([])).toBe('(root)');
+  });
+});

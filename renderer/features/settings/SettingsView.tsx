@@ -1,0 +1,135 @@
+import { useEffect, useId, useState } from 'react';
+import type { Api } from '../../../common/ipc';
+import { Button } from '../../ui/Button';
+import { FIELD_GROUPS, type FieldSpec } from './fields';
+import { pathKey, useSettingsStore, valueAt } from './useSettingsStore';
+
+/** Settings: each field saves on commit (Enter, blur, toggle); a rejected value shows its reason beside it. */
+export function SettingsView({ api }: { api: Api }) {
+  const connect = useSettingsStore((s) => s.connect);
+  useEffect(() => connect(api), [api, connect]);
+  const settings = useSettingsStore((s) => s.settings);
+  const fileError = useSettingsStore((s) => s.fileError);
+  const error = useSettingsStore((s) => s.error);
+  const file = useSettingsStore((s) => s.file);
+
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <header className="section-header">
+        <h2 id="settings-title">Settings</h2>
+      </header>
+      {fileError && <p role="alert" className="banner banner-warning">{fileError}</p>}
+      {error && <p role="alert" className="banner banner-critical">{error}</p>}
+      {!settings ? (
+        <p className="muted">Loading settings…</p>
+      ) : (
+        <>
+          {FIELD_GROUPS.map((group) => (
+            <fieldset key={group.id} className="field-group">
+              <legend>{group.title}</legend>
+              {group.fields.map((field) => (
+                <Field key={pathKey(field.path)} field={field} />
+              ))}
+            </fieldset>
+          ))}
+          <ServicesEditor />
+          {file && <p className="muted settings-file">Saved to <code>{file}</code></p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Field({ field }: { field: FieldSpec }) {
+  const id = useId();
+  const key = pathKey(field.path);
+  const current = useSettingsStore((s) => valueAt(s.settings, field.path));
+  const issue = useSettingsStore((s) => s.issues[key]);
+  const saved = useSettingsStore((s) => s.saved === key);
+  const save = useSettingsStore((s) => s.save);
+  const [draft, setDraft] = useState(() => String(current ?? ''));
+  // Follow the value in force when it changes elsewhere (another save, an edit of the file).
+  useEffect(() => setDraft(String(current ?? '')), [current]);
+
+  const commit = () => {
+    if (draft === String(current ?? '')) return;
+    // A number field sends a number when it reads as one, so the schema judges the value, not its type.
+    const value = field.kind === 'number' && draft.trim() !== '' && Number.isFinite(Number(draft)) ? Number(draft) : draft;
+    void save([{ path: field.path, value }]);
+  };
+
+  if (field.kind === 'checkbox') {
+    return (
+      <div className="field field-checkbox">
+        <input id={id} type="checkbox" checked={current === true} aria-invalid={issue ? true : undefined} aria-describedby={issue ? `${id}-issue` : undefined} onChange={(e) => void save([{ path: field.path, value: e.target.checked }])} />
+        <label htmlFor={id}>{field.label}</label>
+        {issue && <span id={`${id}-issue`} role="alert" className="field-issue">{issue}</span>}
+      </div>
+    );
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>{field.label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode={field.kind === 'number' ? 'numeric' : undefined}
+        value={draft}
+        placeholder={field.hint}
+        aria-invalid={issue ? true : undefined}
+        aria-describedby={issue ? `${id}-issue` : undefined}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      {issue ? <span id={`${id}-issue`} role="alert" className="field-issue">{issue}</span> : saved ? <span className="field-saved">saved</span> : null}
+    </div>
+  );
+}
+
+interface ServiceDoc {
+  name?: string;
+  url?: string;
+  metricsPath?: string;
+}
+
+/** The user's services: each is a scrape target (and later, IPC endpoints and a watched process). */
+function ServicesEditor() {
+  const services = useSettingsStore((s) => (valueAt(s.settings, ['services']) as ServiceDoc[] | undefined) ?? []);
+  const save = useSettingsStore((s) => s.save);
+  const addIssue = useSettingsStore((s) => s.issues[`services[${services.length}].name`] ?? s.issues[`services[${services.length}].url`]);
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState('');
+
+  const add = async () => {
+    if (await save([{ path: ['services', services.length], value: { name, url } }])) {
+      setName('');
+      setUrl('');
+    }
+  };
+
+  return (
+    <fieldset className="field-group">
+      <legend>Services</legend>
+      {services.length === 0 && <p className="muted">No services yet: add the ones Prometheus should scrape.</p>}
+      <ul className="services" role="list">
+        {services.map((svc, i) => (
+          <li key={`${svc.name}-${i}`} aria-label={svc.name}>
+            <span className="service-name">{svc.name}</span> <code>{svc.url}{svc.metricsPath && svc.metricsPath !== '/metrics' ? svc.metricsPath : ''}</code>{' '}
+            <Button aria-label={`Remove ${svc.name}`} onClick={() => void save([{ path: ['services', i], value: undefined }])}>
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <div className="service-add">
+        <input aria-label="New service name" placeholder="name" value={name} onChange={(e) => setName(e.target.value)} />
+        <input aria-label="New service URL" placeholder="http://127.0.0.1:8080" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <Button onClick={() => void add()} disabled={!name || !url}>
+          Add
+        </Button>
+      </div>
+      {addIssue && <p role="alert" className="field-issue">{addIssue}</p>}
+    </fieldset>
+  );
+}

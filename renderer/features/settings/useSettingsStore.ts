@@ -1,0 +1,83 @@
+import { create } from 'zustand';
+import { fieldPath } from '../../../common/field-path';
+import type { Api } from '../../../common/ipc';
+import type { SettingsChange, SettingsDocument } from '../../../common/model';
+
+export interface SettingsStore {
+  settings: SettingsDocument | null;
+  /** Why the file on disk is not in force (shown as a banner), or null. */
+  fileError: string | null;
+  file: string | null;
+  /** Validation problems by dotted field path, shown beside the field. */
+  issues: Record<string, string>;
+  /** Dotted path of the field last saved successfully (for a brief confirmation). */
+  saved: string | null;
+  error: string | null;
+  api: Api | null;
+  connect(api: Api): () => void;
+  /** Save edits; returns true when they were applied. */
+  save(changes: SettingsChange[]): Promise<boolean>;
+}
+
+/** Issues and saves are keyed by the same dotted path main uses in its messages. */
+export const pathKey = fieldPath;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The settings feature's store: the document in force, and per-field issues from the last save. */
+export const useSettingsStore = create<SettingsStore>()((set, get) => ({
+  settings: null,
+  fileError: null,
+  file: null,
+  issues: {},
+  saved: null,
+  error: null,
+  api: null,
+
+  connect(api) {
+    set({ api });
+    let active = true;
+    api.settings.get().then(
+      (view) => active && set({ settings: view.settings, fileError: view.error, file: view.file }),
+      (err: unknown) => active && set({ error: `Could not load settings: ${message(err)}` }),
+    );
+    return () => {
+      active = false;
+      if (get().api === api) set({ api: null });
+    };
+  },
+
+  async save(changes) {
+    const { api } = get();
+    if (!api) return false;
+    const keys = changes.map((c) => pathKey(c.path));
+    try {
+      const result = await api.settings.update({ changes });
+      if (result.ok) {
+        const issues = { ...get().issues };
+        for (const k of keys) delete issues[k];
+        set({ settings: result.settings, issues, saved: keys[0] ?? null, fileError: null, error: null });
+        return true;
+      }
+      const issues = { ...get().issues };
+      for (const k of keys) delete issues[k];
+      // An issue elsewhere (a cross-field rule) is shown beside the edited field, so it is never lost.
+      for (const issue of result.issues) issues[keys.includes(issue.path) || !keys[0] ? issue.path : keys[0]] = issue.message;
+      set({ issues, saved: null });
+      return false;
+    } catch (err) {
+      set({ error: `Could not save settings: ${message(err)}` });
+      return false;
+    }
+  },
+}));
+
+/** Read a value from the settings document by path. */
+export function valueAt(doc: SettingsDocument | null, path: ReadonlyArray<string | number>): unknown {
+  let node: unknown = doc;
+  for (const p of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[p];
+  }
+  return node;
+}
