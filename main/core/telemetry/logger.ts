@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { Paths } from '../paths';
+import { serviceLogOptions } from './log-schema';
 
 /**
  * Lookout's own JSON log at $LOOKOUT_HOME/logs/lookout.log. Secrets never reach it: the API token
@@ -11,9 +12,8 @@ export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL
   const destination = pino.destination({ dest: `${paths.logsDir}/lookout.log`, mkdir: true, sync: false });
   return pino(
     {
-      level,
-      base: { service: 'lookout', pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // The kit's schema (level name, time, service, request/trace ids), like every instrumented service.
+      ...serviceLogOptions('lookout', level),
       redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization'], censor: '[redacted]' },
     },
     destination,

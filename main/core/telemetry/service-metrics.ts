@@ -1,0 +1,126 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Request durations of services on the same machine: 5 ms (a cache hit over loopback) to 10 s (a slow
+ * local model). Beyond 10 s only +Inf grows, which is all an alert needs.
+ */
+export const HTTP_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** IPC between local processes is faster than HTTP: start at 0.5 ms so a healthy socket is not all in one bucket. */
+export const IPC_DURATION_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Route label of requests no route matched: one series for every unknown path, so scanners cannot blow up cardinality. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Status label of a request whose client went away before the answer (nginx's convention). */
+export const CLIENT_CLOSED_STATUS = 499;
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** The method label: the known HTTP methods, everything else `OTHER` (a client can send any token). */
+export function methodLabel(method: string | undefined): string {
+  const upper = (method ?? '').toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : 'OTHER';
+}
+
+/**
+ * prom-client's default metrics include three gauges named `*_total` (nodejs_active_handles_total,
+ * …requests_total, …resources_total), which `promtool check metrics` rejects: `_total` is for counters.
+ * Their per-type siblings (nodejs_active_handles{type}) carry the same numbers, so those three are dropped.
+ */
+const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** prom-client's process and Node.js metrics, minus the gauges promtool flags. */
+export function collectProcessMetrics(registry: Registry, prefix = '', options: { eventLoopMonitoringPrecision?: number } = {}): void {
+  collectDefaultMetrics({ register: registry, prefix, ...options });
+  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(`${prefix}${name}`);
+}
+
+/** Outcome label of an IPC call. */
+export type IpcStatus = 'ok' | 'error';
+
+/** The standard metrics of a service instrumented with the kit (names in docs/metrics.md). */
+export interface ServiceMetrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  httpInFlight: Gauge;
+  ipcRequests: Counter<'peer' | 'status'>;
+  ipcDuration: Histogram<'peer'>;
+  /** Count and time one finished HTTP request. */
+  observeHttp(labels: { method: string; route: string; status: number }, seconds: number): void;
+  /** Count and time one call to another local service. */
+  observeIpc(peer: string, status: IpcStatus, seconds: number): void;
+  /**
+   * Start a peer's IPC series at 0 (ok and error), so increase() and rate() also see its first call and
+   * its first error; a series that appears with value 1 counts as no increase.
+   */
+  declarePeer(peer: string): void;
+  /** The text exposition format for a /metrics response. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export interface ServiceMetricsOptions {
+  /** Registry to add to (default: a new one, so two services in one process never share series). */
+  registry?: Registry;
+  /** prom-client's process_* and nodejs_* metrics (default true). */
+  defaultMetrics?: boolean;
+}
+
+/** Create the kit's HTTP and IPC metrics (and, by default, the process metrics) in one registry. */
+export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceMetrics {
+  const registry = opts.registry ?? new Registry();
+  if (opts.defaultMetrics ?? true) collectProcessMetrics(registry);
+  const registers = [registry];
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from receiving an HTTP request to the end of its response, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [...HTTP_DURATION_BUCKETS],
+    registers,
+  });
+  const httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests received and not yet answered.', registers });
+  const ipcRequests = new Counter({
+    name: 'ipc_requests_total',
+    help: 'Calls to other local services (Unix socket or loopback HTTP), by peer and outcome.',
+    labelNames: ['peer', 'status'] as const,
+    registers,
+  });
+  const ipcDuration = new Histogram({
+    name: 'ipc_request_duration_seconds',
+    help: 'Round trip of calls to other local services, by peer.',
+    labelNames: ['peer'] as const,
+    buckets: [...IPC_DURATION_BUCKETS],
+    registers,
+  });
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    httpInFlight,
+    ipcRequests,
+    ipcDuration,
+    observeHttp(labels, seconds) {
+      const l = { method: labels.method, route: labels.route, status: String(labels.status) };
+      httpRequests.inc(l);
+      httpDuration.observe(l, seconds);
+    },
+    observeIpc(peer, status, seconds) {
+      ipcRequests.inc({ peer, status });
+      ipcDuration.observe({ peer }, seconds);
+    },
+    declarePeer(peer) {
+      for (const status of ['ok', 'error'] as const) ipcRequests.inc({ peer, status }, 0);
+      ipcDuration.zero({ peer });
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
