@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { paths as layout } from '../paths';
+import { defaultSettings, settingsSchema, type Settings } from '../settings/schema';
+import { renderStack } from '../stack/render';
+import { DASHBOARD_FOLDER, DATASOURCES, renderDashboardProvider, renderDatasources } from './provisioning';
+
+interface Datasource {
+  uid: string;
+  name: string;
+  type: string;
+  url: string;
+  isDefault?: boolean;
+  editable?: boolean;
+  jsonData?: Record<string, unknown>;
+}
+
+const datasources = (s: Settings) => (parse(renderDatasources(s)) as { datasources: Datasource[] }).datasources;
+
+describe('datasource provisioning', () => {
+  it('provisions Prometheus (the default) and Alertmanager with stable uids, on loopback, at the ports in settings', () => {
+    const s = settingsSchema.parse({ stack: { scrapeInterval: '10s', components: { prometheus: { port: 9191 }, alertmanager: { port: 9194 } } } });
+    const list = datasources(s);
+    expect(list.map((d) => d.uid)).toEqual(['lookout-prometheus', 'lookout-alertmanager']);
+    const [prom, am] = list as [Datasource, Datasource];
+    expect(prom).toMatchObject({ type: 'prometheus', url: 'http://127.0.0.1:9191', isDefault: true, editable: false });
+    // $__rate_interval is computed from this: it must be the real scrape interval.
+    expect(prom.jsonData).toMatchObject({ timeInterval: '10s' });
+    expect(am).toMatchObject({ type: 'alertmanager', url: 'http://127.0.0.1:9194', editable: false, jsonData: { implementation: 'prometheus' } });
+    expect(list.filter((d) => d.isDefault)).toHaveLength(1);
+    expect(DATASOURCES.prometheus.uid).toBe('lookout-prometheus');
+  });
+
+  it('adds Jaeger and Loki only once those components exist and are enabled (the hook for them)', () => {
+    expect(datasources(defaultSettings()).map((d) => d.type)).not.toContain('jaeger');
+    // Jaeger and Loki are not in the settings schema yet; this is the shape they will have.
+    const future = (extra: Record<string, unknown>) => {
+      const s = defaultSettings();
+      Object.assign(s.stack.components, extra);
+      return s;
+    };
+    const both = datasources(future({ jaeger: { enabled: true, port: 16686 }, loki: { enabled: true, port: 3100 } }));
+    expect(both.find((d) => d.type === 'jaeger')).toMatchObject({ uid: 'lookout-jaeger', url: 'http://127.0.0.1:16686' });
+    expect(both.find((d) => d.type === 'loki')).toMatchObject({ uid: 'lookout-loki', url: 'http://127.0.0.1:3100' });
+    const off = datasources(future({ jaeger: { enabled: false, port: 16686 }, loki: { enabled: true, port: 3101 } }));
+    expect(off.map((d) => d.uid)).toEqual(['lookout-prometheus', 'lookout-alertmanager', 'lookout-loki']);
+    expect(off.at(-1)!.url).toBe('http://127.0.0.1:3101');
+  });
+
+  it('prunes datasources Lookout no longer renders, and holds no credentials', () => {
+    const text = renderDatasources(defaultSettings());
+    expect(parse(text)).toMatchObject({ apiVersion: 1, prune: true });
+    expect(text).not.toMatch(/password|secureJsonData|basicAuth/i);
+  });
+});
+
+describe('dashboard provisioning', () => {
+  it('reads the dashboards Lookout renders under $LOOKOUT_HOME, read-only in the Lookout folder', () => {
+    const paths = layout('/Users/me/Library/Application Support/Lookout');
+    const provider = (parse(renderDashboardProvider(paths)) as { providers: Array<Record<string, unknown>> }).providers;
+    expect(provider).toHaveLength(1);
+    expect(provider[0]).toMatchObject({
+      type: 'file',
+      folder: DASHBOARD_FOLDER.title,
+      folderUid: 'lookout',
+      allowUiUpdates: false,
+      disableDeletion: true,
+      options: { path: '/Users/me/Library/Application Support/Lookout/stack/grafana/dashboards' },
+    });
+    const rendered = renderStack(defaultSettings(), paths).map((f) => f.path);
+    expect(rendered).toContain('grafana/dashboards/lookout-system.json');
+  });
+
+  it('escapes $ so Grafana does not expand part of a path as an environment variable', () => {
+    const provider = parse(renderDashboardProvider(layout('/tmp/$HOME/x'))) as { providers: Array<{ options: { path: string } }> };
+    expect(provider.providers[0]!.options.path).toBe('/tmp/$$HOME/x/stack/grafana/dashboards');
+  });
+});

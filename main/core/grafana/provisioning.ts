@@ -1,0 +1,108 @@
+import { stringify } from 'yaml';
+import type { Paths } from '../paths';
+import type { Settings } from '../settings/schema';
+import { grafanaDirs } from './ini';
+
+/**
+ * Datasource uids are part of the dashboards (every panel names its datasource by uid) and of links
+ * (Explore), so they never change. Names are what the user sees in Grafana.
+ */
+export const DATASOURCES = {
+  prometheus: { uid: 'lookout-prometheus', name: 'Lookout Prometheus', type: 'prometheus' },
+  alertmanager: { uid: 'lookout-alertmanager', name: 'Lookout Alertmanager', type: 'alertmanager' },
+  jaeger: { uid: 'lookout-jaeger', name: 'Lookout Jaeger', type: 'jaeger' },
+  loki: { uid: 'lookout-loki', name: 'Lookout Loki', type: 'loki' },
+} as const;
+
+/** Grafana folder (and its uid) holding Lookout's provisioned dashboards. */
+export const DASHBOARD_FOLDER = { uid: 'lookout', title: 'Lookout' };
+
+/**
+ * Components that do not exist yet (Jaeger, Loki) but get a datasource once they join the catalog: their
+ * settings will sit beside the others under stack.components, with `enabled` and `port` like every component.
+ * Read loosely on purpose, so this hook needs no change when they arrive, only their default ports here.
+ */
+const FUTURE_COMPONENTS = {
+  jaeger: { defaultPort: 16686 },
+  loki: { defaultPort: 3100 },
+} as const;
+
+interface FutureComponentSettings {
+  enabled?: boolean;
+  port?: number;
+}
+
+function futureComponent(settings: Settings, id: keyof typeof FUTURE_COMPONENTS): { port: number } | null {
+  const c = (settings.stack.components as Record<string, FutureComponentSettings | undefined>)[id];
+  if (!c || c.enabled === false) return null;
+  return { port: c.port ?? FUTURE_COMPONENTS[id].defaultPort };
+}
+
+/** Grafana expands `$VAR` and `${VAR}` in provisioning files; a literal `$` (a path, a URL) must be written `$$`. */
+function escapeDollars<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$/g, '$$$$') as T;
+  if (Array.isArray(value)) return value.map(escapeDollars) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)])) as T;
+  return value;
+}
+
+const yaml = (doc: unknown) => `# Rendered by Lookout from settings.json; edits here are overwritten.\n${stringify(escapeDollars(doc), { lineWidth: 0 })}`;
+
+/** provisioning/datasources/lookout.yaml as an object. */
+export function datasourcesConfig(settings: Settings): Record<string, unknown> {
+  const c = settings.stack.components;
+  const loopback = (port: number) => `http://127.0.0.1:${port}`;
+  const datasources: Record<string, unknown>[] = [
+    {
+      ...DATASOURCES.prometheus,
+      access: 'proxy',
+      url: loopback(c.prometheus.port),
+      isDefault: true,
+      editable: false,
+      // Grafana's $__rate_interval is max(4 × this, interval + this): it must match the real scrape interval.
+      jsonData: { httpMethod: 'POST', timeInterval: settings.stack.scrapeInterval, manageAlerts: false },
+    },
+    {
+      ...DATASOURCES.alertmanager,
+      access: 'proxy',
+      url: loopback(c.alertmanager.port),
+      editable: false,
+      // Lookout's Alertmanager is a plain Prometheus Alertmanager; Grafana must not push its own alerts into it.
+      jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+    },
+  ];
+  const jaeger = futureComponent(settings, 'jaeger');
+  if (jaeger) datasources.push({ ...DATASOURCES.jaeger, access: 'proxy', url: loopback(jaeger.port), editable: false });
+  const loki = futureComponent(settings, 'loki');
+  if (loki) datasources.push({ ...DATASOURCES.loki, access: 'proxy', url: loopback(loki.port), editable: false });
+  return {
+    apiVersion: 1,
+    // Datasources Lookout provisioned earlier and no longer renders (a component disabled) are removed.
+    prune: true,
+    datasources,
+  };
+}
+
+/** provisioning/dashboards/lookout.yaml: one file provider reading the dashboards Lookout renders. */
+export function dashboardProviderConfig(paths: Paths): Record<string, unknown> {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'lookout',
+        orgId: 1,
+        folder: DASHBOARD_FOLDER.title,
+        folderUid: DASHBOARD_FOLDER.uid,
+        type: 'file',
+        // They are code: edits in the UI would be overwritten on the next render, so Grafana refuses them.
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 30,
+        options: { path: grafanaDirs(paths).dashboards, foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}
+
+export const renderDatasources = (settings: Settings): string => yaml(datasourcesConfig(settings));
+export const renderDashboardProvider = (paths: Paths): string => yaml(dashboardProviderConfig(paths));
