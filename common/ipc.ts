@@ -3,7 +3,9 @@
  * request object, so the same map drives Electron IPC, the HTTP API and the renderer's typed client.
  * Main declares its handler table with `satisfies Handlers`, so a missing handler fails to compile.
  */
-import type { AppInfo, ComponentId, HistoryRange, MetricsHistory, MetricsSample, MetricsSnapshot, OverallState, SettingsChange, SettingsUpdateResult, SettingsView, StackSnapshot } from './model';
+import type { GrafanaCredentials } from './model';
+import type { AlertHistory, AlertHistoryRange, AlertsSnapshot, SecretName, SecretsStatus, SilenceResult } from './model';
+import type { AppInfo, ComponentId, HistoryRange, MetricsHistory, MetricsSample, MetricsSnapshot, OverallState, SettingsChange, SettingsUpdateResult, SettingsView, StackSnapshot, UiSection } from './model';
 
 /** Request/response pairs for calls from the UI (or the CLI) to main. */
 export interface InvokeMap {
@@ -13,13 +15,37 @@ export interface InvokeMap {
   'stack:start': { req: { components?: ComponentId[] }; res: StackSnapshot };
   /** Stop the given components, dependents first; all when omitted. */
   'stack:stop': { req: { components?: ComponentId[] }; res: StackSnapshot };
+  /** Stop then start the given components (clears a crash loop like Start does). */
+  'stack:restart': { req: { components: ComponentId[] }; res: StackSnapshot };
   /** The live ring buffer (last 15 minutes at the UI interval) and collector health. */
   'metrics:get': { req: Record<string, never>; res: MetricsSnapshot };
+  /** Grafana's admin login (the password Lookout created), for the UI's copy button. POST so nothing caches or prefetches it. */
+  'grafana:credentials': { req: Record<string, never>; res: GrafanaCredentials };
   'settings:get': { req: Record<string, never>; res: SettingsView };
   /** Apply edits: validated as a whole document; written to settings.json only when valid. */
   'settings:update': { req: { changes: SettingsChange[] }; res: SettingsUpdateResult };
   /** Longer history of the same sample keys, from Prometheus range queries (empty with a reason when it is not running). */
   'metrics:history': { req: { range: HistoryRange }; res: MetricsHistory };
+  /**
+   * The UI's own round trip to main. The UI calls this periodically and reports how long its previous
+   * call took (its own clock, both ends of the trip), which main records in lookout_app_ipc_roundtrip_seconds.
+   */
+  'metrics:ping': { req: { roundTripSeconds?: number }; res: { at: number } };
+  /** Lookout's merged alert list: Alertmanager's alerts and Lookout's own watchdog alerts. */
+  'alerts:get': { req: Record<string, never>; res: AlertsSnapshot };
+  /** Alert history from Prometheus' ALERTS series plus the notification log (default range 24h). */
+  'alerts:history': { req: { range?: AlertHistoryRange }; res: AlertHistory };
+  /** Silence an alert until it resolves (`by` and `comment` go into the silence's comment). */
+  'alerts:ack': { req: { id: string; comment?: string; by?: string }; res: SilenceResult };
+  /** Silence an alert for `duration` (a Prometheus duration such as 30m or 2h). */
+  'alerts:snooze': { req: { id: string; duration: string; comment?: string; by?: string }; res: SilenceResult };
+  /** Undo an ack or snooze (or end any Alertmanager silence) by its id. */
+  'silences:delete': { req: { id: string }; res: AlertsSnapshot };
+  /** Which receiver secrets are set; values are never returned. */
+  'secrets:get': { req: Record<string, never>; res: SecretsStatus };
+  /** Store a receiver secret (0600 file; safeStorage in the app) and re-apply the configs. */
+  'secrets:set': { req: { name: SecretName; value: string }; res: SecretsStatus };
+  'secrets:clear': { req: { name: SecretName }; res: SecretsStatus };
 }
 
 /** Events pushed from main to the UI. */
@@ -28,6 +54,12 @@ export interface EventMap {
   'app:overall': OverallState;
   /** One live reading per UI interval. */
   'metrics:sample': MetricsSample;
+  /** The settings in force changed (saved from the UI, edited by hand, or rejected). */
+  'settings:changed': SettingsView;
+  /** The shell asks the UI to bring a section into view (tray menu → Preferences…). */
+  'app:focus': UiSection;
+  /** The alert list changed (new, resolved, silenced, a source became (un)reachable). */
+  'alerts:changed': AlertsSnapshot;
 }
 
 export type Channel = keyof InvokeMap;
@@ -41,14 +73,55 @@ export const HTTP_ROUTES = {
   'stack:get': { method: 'GET', path: '/api/v1/stack' },
   'stack:start': { method: 'POST', path: '/api/v1/stack/start' },
   'stack:stop': { method: 'POST', path: '/api/v1/stack/stop' },
+  'stack:restart': { method: 'POST', path: '/api/v1/stack/restart' },
   'metrics:get': { method: 'GET', path: '/api/v1/metrics/live' },
+  'grafana:credentials': { method: 'POST', path: '/api/v1/grafana/credentials' },
   'metrics:history': { method: 'GET', path: '/api/v1/metrics/history' },
+  'metrics:ping': { method: 'POST', path: '/api/v1/metrics/ping' },
   'settings:get': { method: 'GET', path: '/api/v1/settings' },
   'settings:update': { method: 'POST', path: '/api/v1/settings' },
+  'alerts:get': { method: 'GET', path: '/api/v1/alerts' },
+  'alerts:history': { method: 'GET', path: '/api/v1/alerts/history' },
+  'alerts:ack': { method: 'POST', path: '/api/v1/alerts/ack' },
+  'alerts:snooze': { method: 'POST', path: '/api/v1/alerts/snooze' },
+  'silences:delete': { method: 'DELETE', path: '/api/v1/silences/{id}' },
+  'secrets:get': { method: 'GET', path: '/api/v1/secrets' },
+  'secrets:set': { method: 'POST', path: '/api/v1/secrets/{name}' },
+  'secrets:clear': { method: 'DELETE', path: '/api/v1/secrets/{name}' },
 } as const satisfies { [C in Channel]: { method: 'GET' | 'POST' | 'DELETE'; path: string } };
 
 /** Every channel, for code that builds the `api` object generically (preload, HTTP client). */
 export const CHANNELS = Object.keys(HTTP_ROUTES) as Channel[];
+
+/**
+ * Fill a route's `{param}` segments from the request: `/api/v1/silences/{id}` with `{ id: 'x' }` gives
+ * `/api/v1/silences/x` and the request without `id` (what goes in the query or body).
+ */
+export function fillPath(template: string, req: Record<string, unknown>): { path: string; rest: Record<string, unknown> } {
+  const rest = { ...req };
+  const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = rest[name];
+    delete rest[name];
+    return encodeURIComponent(String(value ?? ''));
+  });
+  return { path, rest };
+}
+
+/** Match a path against a route template; the `{param}` values (decoded), or null when it does not match. */
+export function matchPath(template: string, pathname: string): Record<string, string> | null {
+  const names: string[] = [];
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const m = new RegExp(`^${pattern}$`).exec(pathname);
+  if (!m) return null;
+  try {
+    return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+  } catch {
+    return null;
+  }
+}
 
 /** Server-sent events stream of EventMap entries (browser mode). */
 export const EVENTS_PATH = '/api/v1/events';

@@ -45,6 +45,8 @@ export interface ComponentStatus {
   binary: string | null;
   /** Why the component is not healthy, in words a user can act on; null when all is well. */
   lastError: string | null;
+  /** What to do about lastError, when Lookout knows (the same advice `lookout doctor` gives); null otherwise. */
+  fix: string | null;
   /** Short explanation of the current state (e.g. "restart 2 in 4 s"); null when nothing to add. */
   detail: string | null;
   /** Epoch ms when the current state was entered. */
@@ -69,8 +71,23 @@ export interface StackSnapshot {
   configError: string | null;
 }
 
+/** Sections of the popover the shell can bring into view. */
+export type UiSection = 'stack' | 'machine' | 'alerts' | 'settings';
+
 /** Worst-state summary for the tray icon. */
 export type OverallState = 'ok' | 'warning' | 'critical' | 'stopped' | 'starting';
+
+/**
+ * Grafana's admin login, for the UI's "copy password" action. Lookout creates the password (random per
+ * install, kept in a 0600 file); this is the only secret the API hands out, and only to a caller that
+ * passed the API gate (token in browser mode, sender check in Electron).
+ */
+export interface GrafanaCredentials {
+  user: string;
+  password: string;
+  /** Grafana's login page on 127.0.0.1. */
+  url: string;
+}
 
 /** Facts about the running Lookout instance. */
 export interface AppInfo {
@@ -117,6 +134,8 @@ export interface CollectorStatus {
   up: boolean;
   /** Why it is down (tool missing, timeout, unparsable output…); null when up. */
   reason: string | null;
+  /** True when this machine simply has no such source (no GPU, another OS): down, with nothing to fix. */
+  unavailable?: boolean;
   /** Duration of its last run in ms, null before the first run. */
   lastDurationMs: number | null;
   /** Epoch ms of its last successful run. */
@@ -168,3 +187,128 @@ export interface SettingsView {
 
 /** Saved and applied, or rejected with an issue per field (nothing written). */
 export type SettingsUpdateResult = { ok: true; settings: SettingsDocument } | { ok: false; issues: FieldIssue[] };
+
+/** How urgent an alert is; settings choose which receivers get which severity. */
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+
+/**
+ * A silence that covers an alert. `ack` (until the alert resolves) and `snooze` (for a chosen time)
+ * are made by Lookout; `other` is any silence made elsewhere (amtool, Alertmanager's UI).
+ */
+export interface AlertSilence {
+  id: string;
+  kind: 'ack' | 'snooze' | 'other';
+  /** Who made it and why, as written in the silence's comment. */
+  createdBy: string;
+  comment: string;
+  /** Epoch ms. */
+  endsAt: number;
+}
+
+/**
+ * One alert in Lookout's merged list: from Alertmanager (Prometheus rules) or from Lookout's own
+ * watchdog, which keeps working when Prometheus or Alertmanager is down.
+ */
+export interface Alert {
+  /** Alertmanager's fingerprint, or `lookout:<name>:<subject>` for Lookout's own alerts. */
+  id: string;
+  source: 'alertmanager' | 'lookout';
+  /** The alertname label (ServiceDown, LookoutWatchdogMissing, …). */
+  name: string;
+  severity: AlertSeverity;
+  /** `suppressed`: firing but silenced (acked, snoozed) or inhibited by a related alert. */
+  state: 'firing' | 'suppressed' | 'resolved';
+  labels: Record<string, string>;
+  summary: string;
+  description: string;
+  /** Where to read what to do, or null. */
+  runbook: string | null;
+  /** Epoch ms. */
+  startsAt: number;
+  /** Epoch ms when it resolved; null while it fires. */
+  resolvedAt: number | null;
+  silences: AlertSilence[];
+  /** Ids of alerts that inhibit this one (a ServiceDown silencing that job's latency alert). */
+  inhibitedBy: string[];
+  /** The matching Grafana view on 127.0.0.1, or null when Grafana is not configured. */
+  grafanaUrl: string | null;
+  /** Notification group: alertname, job and severity, as Alertmanager groups them. */
+  group: string;
+}
+
+/** Whether Lookout could reach an alert source at its last attempt. */
+export interface AlertSourceStatus {
+  /** null before the first attempt. */
+  reachable: boolean | null;
+  /** Epoch ms of the last successful sync. */
+  lastOkAt: number | null;
+  error: string | null;
+}
+
+/** Everything the alert list needs, pushed on every change ('alerts:changed'). */
+export interface AlertsSnapshot {
+  /** Firing and suppressed alerts, then recently resolved ones; most severe first. */
+  alerts: Alert[];
+  alertmanager: AlertSourceStatus;
+  prometheus: AlertSourceStatus;
+  /** Epoch ms when the Watchdog alert last arrived through the whole pipeline; null if never since start. */
+  lastWatchdogAt: number | null;
+}
+
+/** A stretch of time an alert was firing (or pending), from Prometheus' ALERTS series. */
+export interface AlertHistoryInterval {
+  name: string;
+  severity: AlertSeverity | null;
+  /** The alert's labels without alertname, alertstate and severity. */
+  labels: Record<string, string>;
+  state: 'firing' | 'pending';
+  /** Epoch ms. */
+  from: number;
+  /** Epoch ms; null when it still fires at the end of the range. */
+  to: number | null;
+}
+
+/** One line of Lookout's notification log (alerts/notifications.jsonl). */
+export interface NotificationLogEntry {
+  /** Epoch ms. */
+  at: number;
+  kind: 'firing' | 'resolved' | 'summary';
+  /** Notification groups it covers. */
+  groups: string[];
+  severity: AlertSeverity | null;
+  title: string;
+  body: string;
+  /** Shown to the user; false when held back (quiet hours) or when the notifier failed. */
+  delivered: boolean;
+  /** Why it was not shown: 'quiet-hours', or the notifier's error. */
+  reason: string | null;
+}
+
+export const ALERT_HISTORY_RANGES = ['1h', '6h', '24h', '7d'] as const;
+export type AlertHistoryRange = (typeof ALERT_HISTORY_RANGES)[number];
+
+/** Recent alert history: Prometheus' ALERTS series plus Lookout's own notification log. */
+export interface AlertHistory {
+  range: AlertHistoryRange;
+  /** Epoch ms. */
+  from: number;
+  to: number;
+  intervals: AlertHistoryInterval[];
+  /** Newest first. */
+  notifications: NotificationLogEntry[];
+  /** Why intervals is empty or partial (Prometheus not running, query failed); null when fine. */
+  prometheusError: string | null;
+}
+
+/** What ack and snooze answer: the silence made, and the list after it. */
+export interface SilenceResult {
+  silenceId: string;
+  alerts: AlertsSnapshot;
+}
+
+/** Secrets of the alert receivers. Set and cleared through the API; never read back. */
+export const SECRET_NAMES = ['slackUrl', 'smtpPassword', 'webhookToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** Which secrets are set (their values never leave main). */
+export type SecretsStatus = Record<SecretName, boolean>;

@@ -13,9 +13,17 @@ import { paths as layout, resolveHome, type Paths } from './core/paths';
 import { createCommandRunner } from './core/adapters/command-runner';
 import { createPortProbe } from './core/adapters/port-probe';
 import { formatDoctor, runDoctor } from './core/doctor';
+import { exportDashboards } from './core/grafana/dashboards';
+import type { CollectorHealth } from './core/metrics/doctor-checks';
+import { checkCollectors } from './core/metrics/native-metrics';
+import { readDemoFile } from './core/settings/demo-targets';
+import type { Settings } from './core/settings/schema';
 import { defaultSettings } from './core/settings/schema';
 import { parseSettings, type ParsedSettings } from './core/settings/store';
 import { renderStack } from './core/stack/render';
+import { runDemoCommand } from './reference/demo-command';
+import { runReferenceService } from './reference/service-main';
+import { parseRate } from './reference/traffic';
 import { startLookout } from './index';
 import { userUrl } from './server/http';
 import { ApiError, ApiUnreachableError, createApiClient, readServeFile } from './server/serve-file';
@@ -31,12 +39,17 @@ Commands:
   stack stop [ids...]          Stop components (all when no id is given)
   doctor [--json]              Check binaries, ports, settings and configs
   config render --out DIR      Write the configs Lookout would render from settings.json into DIR
+  dashboards export --out DIR  Write Lookout's Grafana dashboards (JSON, built from code) into DIR
+  demo [--traffic RATE]        Run the reference LLM, memory and GUI servers as scrape targets until Ctrl-C
+                               (RATE: requests per second through them)
+  secrets set NAME             Store an alert receiver secret read from stdin (slackUrl, smtpPassword, webhookToken)
+  secrets clear NAME           Remove it;  secrets status: which are set (values are never shown)
 
 Options:
   --home DIR                   Lookout home (sets LOOKOUT_HOME)
   -h, --help                   Show this help
 
-Component ids: prometheus, alertmanager, node_exporter
+Component ids: prometheus, alertmanager, node_exporter, grafana
 `;
 
 /** A failure with the exit code it should end the process with. */
@@ -51,10 +64,12 @@ class CliError extends Error {
 
 const usageError = (message: string) => new CliError(`${message}\n\n${USAGE}`, EXIT.usage);
 
-type Flags = { port?: string; home?: string; json?: boolean; out?: string; help?: boolean };
+type Flags = { port?: string; home?: string; json?: boolean; out?: string; help?: boolean; traffic?: string };
 
 /** Run the CLI; resolves to the exit code (serve resolves only when it has shut down). */
 export async function main(argv: string[]): Promise<number> {
+  // Internal: one reference service as a child of `lookout demo`, with options of its own.
+  if (argv[0] === 'demo-service') return runReferenceService(argv.slice(1));
   let flags: Flags;
   let positionals: string[];
   try {
@@ -68,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        traffic: { type: 'string' },
       },
     });
     flags = parsed.values;
@@ -95,10 +111,19 @@ export async function main(argv: string[]): Promise<number> {
       case 'doctor':
         expectNoArgs('doctor', rest);
         return await doctor(flags);
+      case 'demo':
+        expectNoArgs('demo', rest);
+        return await demo(flags);
       case 'config':
         if (rest[0] !== 'render') throw usageError(`unknown config command: ${rest[0] ?? '(none)'}`);
         expectNoArgs('config render', rest.slice(1));
         return await configRender(flags);
+      case 'secrets':
+        return await secretsCommand(rest);
+      case 'dashboards':
+        if (rest[0] !== 'export') throw usageError(`unknown dashboards command: ${rest[0] ?? '(none)'}`);
+        expectNoArgs('dashboards export', rest.slice(1));
+        return await dashboardsExport(flags);
       case undefined:
         throw usageError('missing command');
       default:
@@ -172,6 +197,16 @@ async function serve(flags: Flags): Promise<number> {
   });
 }
 
+async function demo(flags: Flags): Promise<number> {
+  let traffic: number | undefined;
+  try {
+    traffic = flags.traffic === undefined ? undefined : parseRate(flags.traffic);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  return runDemoCommand({ home: homePaths().home, traffic, cliEntry: fileURLToPath(import.meta.url) });
+}
+
 /** A client of the running instance of this home, or exit 3 saying how to start one. */
 async function connect() {
   const paths = homePaths();
@@ -183,6 +218,47 @@ async function connect() {
     );
   }
   return createApiClient({ url: info.url, token: info.token });
+}
+
+/**
+ * `lookout secrets set|clear|status`: through the running instance, which writes the 0600 file (or the
+ * app's safeStorage) and re-applies the configs. The value comes from stdin, never from argv, so it
+ * stays out of shell history and `ps`.
+ */
+async function secretsCommand(args: string[]): Promise<number> {
+  const [verb, name, ...extra] = args;
+  if (extra.length) throw usageError(`lookout secrets takes one name (got ${args.join(' ')})`);
+  const names = ['slackUrl', 'smtpPassword', 'webhookToken'] as const;
+  type Name = (typeof names)[number];
+  const checkName = (n: string | undefined): Name => {
+    if (!n || !(names as readonly string[]).includes(n)) throw usageError(`secret name must be one of ${names.join(', ')} (got ${n ?? 'none'})`);
+    return n as Name;
+  };
+  const client = await connect();
+  let status: Record<Name, boolean>;
+  switch (verb) {
+    case 'set': {
+      const secret = checkName(name);
+      if (process.stdin.isTTY) process.stderr.write(`Paste the value for ${secret}, then press Enter and Ctrl-D:\n`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      const value = Buffer.concat(chunks).toString('utf8').trim();
+      if (!value) throw usageError(`no value for ${secret} on stdin`);
+      status = await call(() => client.secrets.set({ name: secret, value }));
+      break;
+    }
+    case 'clear':
+      status = await call(() => client.secrets.clear({ name: checkName(name) }));
+      break;
+    case 'status':
+      if (name) throw usageError('lookout secrets status takes no name');
+      status = await call(() => client.secrets.get());
+      break;
+    default:
+      throw usageError(`unknown secrets command: ${verb ?? '(none)'}`);
+  }
+  process.stdout.write(`${names.map((n) => `${n.padEnd(13)} ${status[n] ? 'set' : 'not set'}`).join('\n')}\n`);
+  return EXIT.ok;
 }
 
 /** Turn transport errors into exit codes: unreachable → 3, refused request → 2, anything else → 1. */
@@ -254,14 +330,38 @@ async function doctor(flags: Flags): Promise<number> {
   const loaded = await loadSettings(paths);
   const runner = createCommandRunner();
   // With a broken file the checks run against the defaults; the settings check itself reports the problem.
+  const settings = loaded.ok ? loaded.settings : defaultSettings();
   const checks = await runDoctor({
-    settings: loaded.ok ? loaded.settings : defaultSettings(),
+    settings,
     paths,
     runner,
     ports: createPortProbe(runner),
+    collectors: () => collectorHealth(paths, settings, runner),
   });
   process.stdout.write(flags.json ? `${JSON.stringify(checks, null, 2)}\n` : `${formatDoctor(checks)}\n`);
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+}
+
+/** Collector health for doctor: what the running instance sees, else one run of each collector here and now. */
+async function collectorHealth(paths: Paths, settings: Settings, runner: ReturnType<typeof createCommandRunner>): Promise<CollectorHealth> {
+  const info = await readServeFile(paths);
+  if (info) {
+    try {
+      const { collectors } = await createApiClient({ url: info.url, token: info.token, timeoutMs: 5_000 }).metrics.get();
+      if (collectors.length) return { statuses: collectors, source: `from the running Lookout, pid ${info.pid}` };
+    } catch {
+      // not answering: run the collectors here instead
+    }
+  }
+  const { demo } = await readDemoFile(paths.home);
+  return { statuses: await checkCollectors({ settings, runner, demo }), source: 'one run now' };
+}
+
+/** The dashboards are code; this writes the JSON Grafana reads (committed in assets/grafana/dashboards). */
+async function dashboardsExport(flags: Flags): Promise<number> {
+  if (!flags.out) throw usageError('lookout dashboards export needs --out DIR');
+  for (const file of await exportDashboards(path.resolve(flags.out))) process.stdout.write(`${file}\n`);
+  return EXIT.ok;
 }
 
 async function configRender(flags: Flags): Promise<number> {

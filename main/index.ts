@@ -13,6 +13,8 @@ import { createHealthProbe } from './core/adapters/health-probe';
 import { createPortProbe } from './core/adapters/port-probe';
 import { createProcessSpawner } from './core/adapters/process-spawner';
 import type { Core, CoreDeps } from './core/core';
+import { createNodeNotifier } from './core/adapters/node-notifier';
+import type { Notifier, Secrets } from './core/alerts/ports';
 import { createCore } from './core/create-core';
 import { paths as layout, resolveHome } from './core/paths';
 import { ensureToken, ensureWebhookToken } from './core/secrets';
@@ -26,6 +28,11 @@ export interface LookoutOptions {
   home?: string;
   logger?: Logger;
   timings?: CoreDeps['timings'];
+  /** Desktop notifications; default node-notifier (notify-send on Linux). The Electron shell passes its own; null shows none. */
+  notifier?: Notifier | null;
+  /** Receiver secrets store; default 0600 files. The Electron shell passes its safeStorage adapter. */
+  secrets?: Secrets;
+  alertTimings?: CoreDeps['alertTimings'];
 }
 
 /** The app's version from package.json (dist/main/*.js sits two levels below it). */
@@ -62,6 +69,9 @@ export function createLookout(opts: LookoutOptions): Core {
     runner,
     logger,
     timings: opts.timings,
+    notifier: opts.notifier === undefined ? createNodeNotifier() : opts.notifier,
+    secrets: opts.secrets,
+    alertTimings: opts.alertTimings,
   });
 }
 

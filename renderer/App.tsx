@@ -1,4 +1,8 @@
+import { useEffect } from 'react';
+import type { Api } from '../common/ipc';
+import type { UiSection } from '../common/model';
 import type { ApiResolution } from './api';
+import { AlertsView } from './features/alerts/AlertsView';
 import { MachineView } from './features/machine/MachineView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StackView } from './features/stack/StackView';
@@ -15,11 +19,28 @@ export function App({ resolution }: { resolution: ApiResolution }) {
       </main>
     );
   }
+  return <Popover api={resolution.api} />;
+}
+
+/** Heading that receives focus when the shell asks for a section (tray menu → Preferences…). */
+const SECTION_HEADINGS: Record<UiSection, string> = { stack: 'stack-title', machine: 'machine-title', alerts: 'alerts-title', settings: 'settings-title' };
+
+function Popover({ api }: { api: Api }) {
+  useEffect(
+    () =>
+      api.on('app:focus', (section) => {
+        const heading = document.getElementById(SECTION_HEADINGS[section]);
+        heading?.scrollIntoView({ block: 'start' });
+        heading?.focus();
+      }),
+    [api],
+  );
   return (
     <main className="app">
-      <StackView api={resolution.api} />
-      <MachineView api={resolution.api} />
-      <SettingsView api={resolution.api} />
+      <StackView api={api} />
+      <AlertsView api={api} />
+      <MachineView api={api} />
+      <SettingsView api={api} />
     </main>
   );
 }

@@ -2,10 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { resolveApi } from './api';
 import { App } from './App';
+import { startIpcRoundTrip } from './lib/ipc-roundtrip';
 import './styles.css';
 
 // Resolved once, before React renders: taking the token rewrites the URL, which must not repeat.
 const resolution = resolveApi();
+// The UI's own round trip to main, for lookout_app_ipc_roundtrip_seconds (runs for the page's lifetime).
+if (resolution.kind === 'ready') startIpcRoundTrip(resolution.api);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

@@ -1,144 +1,23 @@
 /**
- * `npm run bench`: measured figures, printed and written to docs/benchmarks.md.
- *
- * Stack cold start: from the "Start stack" request (what the button sends) to every component
- * ready, on a fresh home each run, through a real `lookout serve` and real components.
- * Stack stop: from the "Stop stack" request to every process gone, and whether SIGKILL was needed.
+ * `npm run bench`: measured figures, printed and written to docs/benchmarks.md (one writer, one
+ * section per module in scripts/bench/). BENCH_ONLY=stack or BENCH_ONLY=metrics runs one section;
+ * the file keeps the other sections' last figures.
  */
-import { chromium, type Browser } from '@playwright/test';
-import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { StackSnapshot } from '../common/model';
-import { COMPONENT_IDS } from '../common/model';
-import { startServe } from '../test/support/serve';
-import { makeHome, processesUsing } from '../test/support/stack-env';
+import { benchAlerts } from './bench/alerts';
+import { benchMetrics } from './bench/metrics';
+import { writeBenchmarks, type BenchSection } from './bench/report';
+import { benchStack } from './bench/stack';
 
-/** The page's document, as far as the function evaluated in Chromium uses it (this script has no DOM types). */
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+const SECTIONS: Record<string, () => Promise<BenchSection>> = { stack: benchStack, metrics: benchMetrics, alerts: benchAlerts };
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SECTIONS);
+const unknown = only.filter((s) => !(s in SECTIONS));
+if (unknown.length) throw new Error(`BENCH_ONLY names unknown sections: ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const root = path.resolve(import.meta.dirname, '..');
-
-interface Run {
-  startMs: number;
-  stopMs: number;
-  allRunning: boolean;
-  forced: boolean;
-  leftovers: number;
+const fresh: BenchSection[] = [];
+for (const name of only) {
+  console.log(`\n=== bench: ${name} ===`);
+  fresh.push(await SECTIONS[name]!());
 }
-
-/** Through the API: the request the "Start stack" button sends, answered once every component is ready. */
-async function apiRun(): Promise<Run> {
-  const env = await makeHome();
-  const serve = await startServe(env.home);
-  try {
-    const call = async (verb: 'start' | 'stop') => {
-      const t0 = performance.now();
-      const res = await fetch(`${serve.info.url}/api/v1/stack/${verb}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${serve.info.token}`, 'Content-Type': 'application/json' },
-        body: '{}',
-      });
-      const snap = (await res.json()) as StackSnapshot;
-      return { ms: performance.now() - t0, snap };
-    };
-    const started = await call('start');
-    const stopped = await call('stop');
-    return {
-      startMs: started.ms,
-      stopMs: stopped.ms,
-      allRunning: started.snap.components.every((c) => c.state === 'running'),
-      forced: stopped.snap.components.some((c) => c.lastExit?.forced) || !stopped.snap.components.every((c) => c.state === 'stopped'),
-      leftovers: (await processesUsing(env.home)).length,
-    };
-  } finally {
-    await serve.stop();
-    await env.cleanup();
-  }
-}
-
-/** Through the UI in Chromium: a real click, until every state badge reads running (then stopped). */
-async function uiRun(browser: Browser): Promise<{ startMs: number; stopMs: number }> {
-  const env = await makeHome();
-  const serve = await startServe(env.home);
-  const page = await browser.newPage();
-  try {
-    await page.goto(serve.printedUrl);
-    await page.getByRole('button', { name: 'Start stack' }).waitFor();
-    // Checked in the page on every animation frame, so the time is when the user could see it.
-    const badges = (want: string) =>
-      page.waitForFunction(
-        ({ ids, want }) => ids.every((id) => document.querySelector(`[data-testid="state-${id}"]`)?.textContent === want),
-        { ids: [...COMPONENT_IDS] as string[], want },
-        { polling: 'raf', timeout: 30_000 },
-      );
-    let t0 = performance.now();
-    await page.getByRole('button', { name: 'Start stack' }).click();
-    await badges('running');
-    const startMs = performance.now() - t0;
-    t0 = performance.now();
-    await page.getByRole('button', { name: 'Stop stack' }).click();
-    await badges('stopped');
-    return { startMs, stopMs: performance.now() - t0 };
-  } finally {
-    await page.close();
-    await serve.stop();
-    await env.cleanup();
-  }
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-};
-const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-const runs: Run[] = [];
-for (let i = 0; i < RUNS; i++) {
-  const r = await apiRun();
-  runs.push(r);
-  console.log(`api run ${i + 1}/${RUNS}: start ${fmt(r.startMs)} (all running: ${r.allRunning}), stop ${fmt(r.stopMs)} (SIGKILL: ${r.forced}, leftovers: ${r.leftovers})`);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-});
-const uiRuns: Array<{ startMs: number; stopMs: number }> = [];
-try {
-  for (let i = 0; i < RUNS; i++) {
-    const r = await uiRun(browser);
-    uiRuns.push(r);
-    console.log(`ui run ${i + 1}/${RUNS}: click → all running ${fmt(r.startMs)}, click → all stopped ${fmt(r.stopMs)}`);
-  }
-} finally {
-  await browser.close();
-}
-const uiStarts = uiRuns.map((r) => r.startMs);
-const uiStops = uiRuns.map((r) => r.stopMs);
-const starts = runs.map((r) => r.startMs);
-const stops = runs.map((r) => r.stopMs);
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
-const ok = (v: boolean) => (v ? 'met' : '**missed**');
-const md = `# Benchmarks
-
-Written by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}). Machine: ${machine}.
-
-## Stack cold start and stop
-
-Real Prometheus, Alertmanager and node_exporter supervised by a real \`lookout serve\`, a fresh
-\`LOOKOUT_HOME\` per run, ${RUNS} runs of each. "UI" rows: a real click in Chromium (Playwright) until
-every state badge reads \`running\` (or \`stopped\`). "API" rows: the request the button sends, until
-its answer, which comes once every component is ready (or every process has exited).
-
-| figure | goal | median | worst | goal met |
-| --- | --- | --- | --- | --- |
-| cold start, UI: click → all badges \`running\` | ≤ 3 s | ${fmt(quantile(uiStarts, 0.5))} | ${fmt(Math.max(...uiStarts))} | ${ok(Math.max(...uiStarts) <= 3000)} |
-| cold start, API: request → all components ready | ≤ 3 s | ${fmt(quantile(starts, 0.5))} | ${fmt(Math.max(...starts))} | ${ok(Math.max(...starts) <= 3000 && runs.every((r) => r.allRunning))} |
-| stop, UI: click → all badges \`stopped\` | ≤ 5 s | ${fmt(quantile(uiStops, 0.5))} | ${fmt(Math.max(...uiStops))} | ${ok(Math.max(...uiStops) <= 5000)} |
-| stop, API: request → every process exited | ≤ 5 s | ${fmt(quantile(stops, 0.5))} | ${fmt(Math.max(...stops))} | ${ok(Math.max(...stops) <= 5000)} |
-| SIGKILL needed on stop | none | ${runs.filter((r) => r.forced).length} of ${RUNS} runs | | ${ok(runs.every((r) => !r.forced))} |
-| processes left after stop | none | ${runs.reduce((n, r) => n + r.leftovers, 0)} | | ${ok(runs.every((r) => r.leftovers === 0))} |
-`;
-await writeFile(path.join(root, 'docs', 'benchmarks.md'), md);
+const md = await writeBenchmarks(path.resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md'), fresh);
 console.log(`\n${md}`);

@@ -33,12 +33,22 @@ const dots = (n, r, dotR) => union(...Array.from({ length: n }, (_, i) => {
   return disc(dotR, C + r * Math.cos(a), C + r * Math.sin(a));
 }));
 
+/** A ring of n dots whose sizes fall off behind a leading dot: one frame of the "starting" spinner. */
+const spinner = (n, r, phase) => union(...Array.from({ length: n }, (_, i) => {
+  const a = (i / n) * 2 * Math.PI - Math.PI / 2;
+  const age = (i - phase + n) % n; // 0 = leading dot
+  return disc(1.55 - age * 0.11, C + r * Math.cos(a), C + r * Math.sin(a));
+}));
+/** Frames shown in turn while the stack starts (the tray advances them; see main/electron/tray.ts). */
+export const SPINNER_FRAMES = 8;
+
 const GLYPHS = {
   ok: disc(6.5),
   critical: minus(disc(7), bang(3.2, 12.8, 2.2)),
   warning: minus(triangle([C, 1], [15.4, 15], [0.6, 15]), bang(5.8, 13.8, 2)),
   stopped: ring(6.5, 1.7),
   starting: dots(8, 5.6, 1.35),
+  ...Object.fromEntries(Array.from({ length: SPINNER_FRAMES }, (_, k) => [`starting-${k}`, spinner(8, 5.6, k)])),
 };
 
 // ---- rasterise -----------------------------------------------------------------------------------

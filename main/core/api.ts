@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPONENT_IDS, HISTORY_RANGES } from '../../common/model';
+import { ALERT_HISTORY_RANGES, COMPONENT_IDS, HISTORY_RANGES, SECRET_NAMES } from '../../common/model';
 import type { Channel, Req, Res } from '../../common/ipc';
 
 /** One handler per contract channel; declared with `satisfies Handlers` so a missing one fails to compile. */
@@ -7,6 +7,10 @@ export type Handlers = { [C in Channel]: (req: Req<C>) => Promise<Res<C>> };
 
 const empty = z.object({}).strict();
 const componentList = z.object({ components: z.array(z.enum(COMPONENT_IDS)).min(1).optional() }).strict();
+const alertId = z.string().min(1).max(200);
+/** Free text that ends up in an Alertmanager silence comment. */
+const comment = z.string().max(500);
+const who = z.string().min(1).max(100);
 
 /**
  * The validating gate's schemas: every request from the UI, the HTTP API or the CLI is parsed with
@@ -17,8 +21,12 @@ export const requestSchemas = {
   'stack:get': empty,
   'stack:start': componentList,
   'stack:stop': componentList,
+  'stack:restart': z.object({ components: z.array(z.enum(COMPONENT_IDS)).min(1) }).strict(),
   'metrics:get': empty,
+  'grafana:credentials': empty,
   'metrics:history': z.object({ range: z.enum(HISTORY_RANGES) }).strict(),
+  // A round trip above a minute is not an IPC measurement but a suspended laptop: refused.
+  'metrics:ping': z.object({ roundTripSeconds: z.number().min(0).max(60).optional() }).strict(),
   'settings:get': empty,
   'settings:update': z
     .object({
@@ -28,6 +36,22 @@ export const requestSchemas = {
         .max(100),
     })
     .strict(),
+  'alerts:get': empty,
+  'alerts:history': z.object({ range: z.enum(ALERT_HISTORY_RANGES).optional() }).strict(),
+  'alerts:ack': z.object({ id: alertId, comment: comment.optional(), by: who.optional() }).strict(),
+  'alerts:snooze': z
+    .object({
+      id: alertId,
+      duration: z.string().regex(/^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as 30m, 2h or 1d').refine((d) => d.length > 0, 'must not be empty'),
+      comment: comment.optional(),
+      by: who.optional(),
+    })
+    .strict(),
+  'silences:delete': z.object({ id: z.string().min(1).max(200) }).strict(),
+  'secrets:get': empty,
+  // The value is checked per secret by the handler, so its error can name the setting it belongs to.
+  'secrets:set': z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict(),
+  'secrets:clear': z.object({ name: z.enum(SECRET_NAMES) }).strict(),
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 /** A request that failed validation; transports map it to 400 / an error envelope. */

@@ -4,6 +4,8 @@ import type { Handlers } from './api';
 import type { Paths } from './paths';
 import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner } from './ports';
 import type { Settings } from './settings/schema';
+import type { AlertingTimings } from './alerts/alerting';
+import type { Notifier, Secrets } from './alerts/ports';
 import type { SupervisionTimings } from './stack/timings';
 
 /** Everything core needs from the outside world. The composition root (main/index.ts) passes real adapters. */
@@ -23,6 +25,12 @@ export interface CoreDeps {
   envPath?: string;
   /** Supervision timings (tests shorten them). */
   timings?: Partial<SupervisionTimings>;
+  /** Desktop notifications (node-notifier in browser mode, Electron's in the app); null or absent: none are shown, only logged. */
+  notifier?: Notifier | null;
+  /** Where receiver secrets are kept (default: 0600 files in the secrets dir; safeStorage in the app). */
+  secrets?: Secrets;
+  /** Alerting loop timings (tests shorten them). */
+  alertTimings?: Partial<AlertingTimings>;
 }
 
 /** The core as the shells see it: the contract's handlers, pushed events, and Lookout's own /metrics. */
@@ -33,7 +41,7 @@ export interface Core {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
   /** Lookout's own metrics in the Prometheus text format. */
   metrics(): Promise<{ contentType: string; body: string }>;
-  /** Alert notifications from Alertmanager's webhook receiver (full handling comes with alerting). */
+  /** A body from Alertmanager's webhook receiver (main/core/alerts); throws BadRequestError when it is not one. */
   receiveAlertmanagerWebhook(payload: unknown): Promise<void>;
   /** Settings currently in force (the last valid ones). */
   settings(): Settings;

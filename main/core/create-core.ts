@@ -1,16 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { EventMap, EventName } from '../../common/ipc';
-import type { MetricsSample, OverallState, StackSnapshot } from '../../common/model';
+import type { MetricsSample, OverallState, SettingsView, StackSnapshot } from '../../common/model';
 import type { Handlers } from './api';
 import type { Core, CoreDeps } from './core';
 import { paths as layout } from './paths';
+import { createFileSecrets } from './adapters/file-secrets';
+import { createAlerting } from './alerts/alerting';
+import { checkReceivers } from './alerts/receiver-check';
 import { ensureWebhookToken } from './secrets';
+import { ensureGrafanaSecrets, grafanaCredentials } from './grafana/credentials';
 import { loadHistory } from './metrics/history';
+import { createNativeMetrics } from './metrics/native-metrics';
 import { RingBuffer } from './metrics/ring-buffer';
 import { createPrometheusClient } from './prometheus/client';
 import { updateSettingsFile } from './settings/editor';
 import { createSettingsStore } from './settings/store';
+import { createDemoTargets } from './settings/demo-targets';
 import { overallState } from './stack/overall';
 import { componentUrl } from './stack/catalog';
 import { Stack } from './stack/stack';
@@ -25,10 +31,13 @@ export function createCore(deps: CoreDeps): Core {
   let lastOverall: OverallState | null = null;
   let emitQueued = false;
   let unwatch: (() => void) | null = null;
+  // `lookout demo` publishes its services in demo.json: scrape targets next to settings.services.
+  const demo = createDemoTargets(paths, logger);
+  let unwatchDemo: (() => void) | null = null;
 
   const stack = new Stack({
     paths,
-    settings: () => settings.current(),
+    settings: () => demo.apply(settings.current()),
     clock: deps.clock,
     spawner: deps.spawner,
     health: deps.health,
@@ -39,11 +48,44 @@ export function createCore(deps: CoreDeps): Core {
     timings: deps.timings,
     onChange: queueEmit,
     onUnexpectedExit: (id) => metrics.countUnexpectedExit(id),
+    // Receivers' secrets present and the SMTP server reachable, before a config replaces the running one.
+    checkSettings: (s) => checkReceivers(s, paths),
   });
   const metrics = createCoreMetrics(() => stack.snapshot());
   const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'));
+  // Alerting (main/core/alerts): Alertmanager's alerts and Lookout's own watchdog → one list → notifications.
+  const alerting = createAlerting({
+    paths,
+    settings: () => settings.current(),
+    components: () => stack.snapshot(),
+    clock: deps.clock,
+    health: deps.health,
+    prometheus,
+    notifier: deps.notifier ?? null,
+    secrets: deps.secrets ?? createFileSecrets(paths.secretsDir),
+    logger,
+    emit: (snap) => events.emit('alerts:changed', snap),
+    reapply: () => stack.applySettings(),
+    timings: deps.alertTimings,
+  });
   /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
   const live = new RingBuffer<MetricsSample>(900);
+  // Native collectors (main/core/metrics): their series join this /metrics; each live sample goes to the ring buffer and the UI.
+  const native = createNativeMetrics({
+    registry: metrics.registry,
+    settings: () => settings.current(),
+    demo: () => demo.current(),
+    runner: deps.runner,
+    logger,
+    onSample: (sample) => {
+      live.push(sample);
+      events.emit('metrics:sample', sample);
+    },
+  });
+
+  function settingsView(): SettingsView {
+    return { settings: settings.current(), error: settings.error(), file: paths.settings };
+  }
 
   function snapshot(): StackSnapshot {
     const snap = { components: stack.snapshot(), settingsError: settings.error(), configError: stack.lastConfigError };
@@ -58,6 +100,7 @@ export function createCore(deps: CoreDeps): Core {
       emitQueued = false;
       const snap = snapshot();
       events.emit('stack:changed', snap);
+      alerting.onStackChange();
       const { overall } = snap;
       if (overall !== lastOverall) {
         lastOverall = overall;
@@ -77,10 +120,20 @@ export function createCore(deps: CoreDeps): Core {
       await stack.stop(req.components);
       return snapshot();
     },
-    'metrics:get': async () => ({ samples: live.toArray(), collectors: [] }),
+    'stack:restart': async (req) => {
+      await stack.restart(req.components);
+      return snapshot();
+    },
+    'metrics:get': async () => ({ samples: live.toArray(), collectors: native.statuses() }),
+    'grafana:credentials': async () => grafanaCredentials(paths, settings.current()),
     'metrics:history': async (req) => loadHistory(prometheus, req.range, deps.clock.now()),
-    'settings:get': async () => ({ settings: settings.current(), error: settings.error(), file: paths.settings }),
+    'metrics:ping': async (req) => {
+      if (req.roundTripSeconds !== undefined) native.observeAppRoundTrip(req.roundTripSeconds);
+      return { at: Date.now() };
+    },
+    'settings:get': async () => settingsView(),
     'settings:update': async (req) => updateSettingsFile(paths, req.changes, settings.current()),
+    ...alerting.handlers,
   } satisfies Handlers;
 
   return {
@@ -91,33 +144,44 @@ export function createCore(deps: CoreDeps): Core {
       return () => void events.off(event, listener);
     },
     metrics: () => metrics.render(),
-    async receiveAlertmanagerWebhook(payload) {
-      // Alert handling arrives with the alerting issue; for now record that the route works end to end.
-      const alerts = (payload as { alerts?: unknown[] } | null)?.alerts;
-      logger.info({ alerts: Array.isArray(alerts) ? alerts.length : 0 }, 'alertmanager webhook received');
-    },
+    receiveAlertmanagerWebhook: (payload) => alerting.receiveWebhook(payload),
     settings: () => settings.current(),
     async init() {
       await Promise.all([paths.stackDir, paths.logsDir, paths.runDir].map((d) => mkdir(d, { recursive: true })));
       await settings.load();
       // The rendered alertmanager.yml names this file; it must exist before Alertmanager reads the config.
       await ensureWebhookToken(paths);
+      // grafana.ini names Grafana's admin password and secret_key files ($__file{…}); they must exist first.
+      await ensureGrafanaSecrets(paths);
+      await demo.load();
       await stack.render();
       await stack.init();
+      native.start();
+      await alerting.start();
       unwatch = settings.watch(
         () => {
           logger.info('settings changed; applying');
+          events.emit('settings:changed', settingsView());
+          native.applySettings();
           stack.applySettings().catch((err: unknown) => logger.error({ err }, 'applying settings failed'));
         },
         (message) => {
           logger.warn({ message }, 'settings file rejected; the previous settings stay in force');
+          events.emit('settings:changed', settingsView());
           queueEmit();
         },
       );
+      unwatchDemo = demo.watch(() => {
+        logger.info('demo targets changed; applying');
+        stack.applySettings().catch((err: unknown) => logger.error({ err }, 'applying demo targets failed'));
+      });
       queueEmit();
     },
     async dispose(opts) {
+      await alerting.stop();
       unwatch?.();
+      unwatchDemo?.();
+      native.stop();
       if (opts?.stopStack ?? settings.current().stack.stopOnExit) await stack.stop();
       else stack.detach();
       events.removeAllListeners();

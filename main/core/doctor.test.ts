@@ -50,6 +50,8 @@ async function input(extra: SettingsInput = {}): Promise<SettingsInput> {
         prometheus: { port: p!, ...extra.stack?.components?.prometheus },
         alertmanager: { port: a!, ...extra.stack?.components?.alertmanager },
         node_exporter: { port: n!, ...extra.stack?.components?.node_exporter },
+        // No Grafana on these machines (main/core/grafana/doctor.test.ts checks it with a stand-in).
+        grafana: { enabled: false, ...extra.stack?.components?.grafana },
       },
     },
   };
@@ -84,6 +86,7 @@ describe('runDoctor', () => {
       'node_exporter binary',
       'Alertmanager binary',
       'Prometheus binary',
+      'Grafana binary',
       'promtool',
       'amtool',
       `port ${s.stack!.components!.node_exporter!.port} (node_exporter)`,

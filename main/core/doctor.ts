@@ -7,6 +7,7 @@ import { parseSettings, type SettingsStore } from './settings/store';
 import { ConfigError, validateConfig, type ConfigTools } from './stack/apply-config';
 import { DEFAULT_SEARCH_DIRS, findBinary, findTool, isExecutable, readVersion, type ToolName } from './stack/binaries';
 import { installHint, spec } from './stack/catalog';
+import { collectorChecks, type CollectorHealth } from './metrics/doctor-checks';
 
 /** One line of `lookout doctor`. */
 export interface DoctorCheck {
@@ -26,6 +27,8 @@ export interface DoctorDeps {
   searchDirs?: string[];
   envPath?: string;
   platform?: NodeJS.Platform;
+  /** Native collector health: the running instance's when there is one, else one run of each (main/core/metrics/doctor-checks.ts). */
+  collectors?: () => Promise<CollectorHealth>;
 }
 
 const isStore = (s: SettingsStore | Settings): s is SettingsStore => typeof (s as SettingsStore).current === 'function';
@@ -99,7 +102,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
         fix: `correct or remove stack.components.${id}.binary in ${deps.paths.settings}`,
       });
     } else if (found) {
-      checks.push({ name, ok: true, detail: found });
+      // A binary is not always a usable install (Grafana also needs its homepath).
+      const incomplete = binary && s.checkInstall ? await s.checkInstall(settings, binary) : null;
+      checks.push(incomplete ? { name, ok: false, detail: `${found}, but ${incomplete.problem}`, fix: incomplete.fix } : { name, ok: true, detail: found });
     } else {
       checks.push({ name, ok: false, detail: `not found (looked for ${s.binaries.join(' or ')} in ${where})`, fix: installHint(s, platform) });
     }
@@ -138,6 +143,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
       fix: missingTool ? 'install the missing tool (see above)' : `change the settings that produce it in ${deps.paths.settings}`,
     });
   }
+  if (deps.collectors) checks.push(...collectorChecks(await deps.collectors(), deps.paths.settings));
   return checks;
 }
 

@@ -5,7 +5,7 @@ import type { Core } from '../core/core';
 import { isTrustedSender } from './window-options';
 
 /** Every event the popover receives; typed over EventMap so a new event cannot be forgotten silently. */
-const FORWARDED: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true };
+const FORWARDED: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true, 'app:focus': true, 'settings:changed': true, 'alerts:changed': true };
 
 /**
  * The IPC gate: one handler per contract channel. Each call is checked in this order — sender frame,

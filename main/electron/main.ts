@@ -6,9 +6,16 @@
 import { app, type Rectangle } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StackSnapshot } from '../../common/model';
+import { ipcEventChannel } from '../../common/ipc';
+import type { StackSnapshot, UiSection } from '../../common/model';
+import { isAllowedExternalUrl } from '../core/links/allowlist';
+import { componentUrl } from '../core/stack/catalog';
 import { overallState } from '../core/stack/overall';
 import { startLookout, type RunningLookout } from '../index';
+import { createExternalOpener } from './external';
+import { createElectronNotifier } from './notifier';
+import { createSafeStorageSecrets } from './secrets';
+import { paths as layout, resolveHome } from '../core/paths';
 import { registerIpc } from './ipc';
 import { createTray, type LookoutTray } from './tray';
 import { createPopover, type Popover } from './window';
@@ -58,10 +65,21 @@ async function launch(): Promise<void> {
   // No Dock icon (LSUIElement is also set in the packaged Info.plist; this covers `npm start`).
   app.dock?.hide();
 
-  const lookout = await startLookout({ mode: 'electron', staticDir: null });
+  // Receiver secrets encrypted with safeStorage; Alertmanager's 0600 copies re-created before it reads them.
+  const secrets = createSafeStorageSecrets(layout(resolveHome()).secretsDir);
+  await secrets.restore();
+  // A notification can be clicked before the popover exists; the click is routed once it does.
+  let openFromNotification: (url: string | null) => void = () => undefined;
+  const notifier = createElectronNotifier({ open: (url) => openFromNotification(url) });
+  const lookout = await startLookout({ mode: 'electron', staticDir: null, notifier, secrets });
   const { core, logger } = lookout;
 
-  const popover = createPopover({ preloadPath: PRELOAD, indexFile: INDEX_HTML });
+  const openExternal = createExternalOpener((url) => isAllowedExternalUrl(url, core.settings()), logger);
+  const popover = createPopover({ preloadPath: PRELOAD, indexFile: INDEX_HTML, openExternal });
+  openFromNotification = (url) => {
+    if (url) void openExternal(url);
+    else popover.show();
+  };
   const stack = (all: boolean) => () => {
     const call = all ? core.handlers['stack:stop']({}) : core.handlers['stack:start']({});
     call.catch((err: unknown) => logger.error({ err }, 'tray stack action failed'));
@@ -72,6 +90,11 @@ async function launch(): Promise<void> {
     onClick: (bounds: Rectangle) => popover.toggle(bounds),
     onStartStack: stack(false),
     onStopStack: stack(true),
+    onOpenGrafana: () => void openExternal(componentUrl(core.settings(), 'grafana')),
+    onPreferences: () => {
+      popover.show();
+      popover.window.webContents.send(ipcEventChannel('app:focus'), 'settings' satisfies UiSection);
+    },
     onQuit: () => app.quit(),
   });
 
@@ -80,7 +103,10 @@ async function launch(): Promise<void> {
     stackRunning = snapshot.components.length > 0 && snapshot.components.every((c) => c.state === 'running');
     tray.setState(overallState(snapshot), stackRunning);
   };
-  const cleanup = [registerIpc(core, popover), core.on('stack:changed', showSnapshot)];
+  // Launch at login follows the setting, whether it was changed in the popover or in the file.
+  const applyLoginItem = () => app.setLoginItemSettings({ openAtLogin: core.settings().lookout.launchAtLogin });
+  applyLoginItem();
+  const cleanup = [registerIpc(core, popover), core.on('stack:changed', showSnapshot), core.on('settings:changed', applyLoginItem)];
   showSnapshot(await core.handlers['stack:get']({}));
 
   running = { lookout, tray, popover, cleanup };

@@ -16,15 +16,19 @@ export interface Popover {
 const REOPEN_GUARD_MS = 250;
 
 /** Create the popover window, lock it down and load the renderer. */
-export function createPopover(opts: { preloadPath: string; indexFile: string }): Popover {
+export function createPopover(opts: { preloadPath: string; indexFile: string; openExternal: (url: string) => Promise<boolean> }): Popover {
   const window = new BrowserWindow(popoverWindowOptions(opts.preloadPath));
   const indexUrl = pathToFileURL(opts.indexFile).href;
   hardenSession(window.webContents.session);
 
-  // The popover only ever shows our page: no navigation, no new windows (links go through the shell later).
+  // The popover only ever shows our page: no navigation, no new windows. A link the user clicks
+  // (target=_blank) opens in the default browser, and only if the core's allowlist accepts it.
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.on('will-redirect', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    void opts.openExternal(url);
+    return { action: 'deny' };
+  });
 
   let hiddenAt = 0;
   window.on('blur', () => {

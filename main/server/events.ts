@@ -3,7 +3,7 @@ import type { EventMap, EventName } from '../../common/ipc';
 import type { Core } from '../core/core';
 
 /** Every event the stream forwards; typed over EventMap so a new event cannot be forgotten silently. */
-const FORWARDED: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true };
+const FORWARDED: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true, 'app:focus': true, 'settings:changed': true, 'alerts:changed': true };
 
 /** A client that stops reading gets dropped once this much is queued, instead of growing our memory. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTP_ROUTES, type Channel } from '../../common/ipc';
+import { HTTP_ROUTES, matchPath, type Channel } from '../../common/ipc';
 import { parseRequest } from '../core/api';
 import type { Core } from '../core/core';
 import { WEBHOOK_PATH } from '../core/stack/render';
@@ -37,10 +37,21 @@ function contractRoutes(core: Core): { [C in Channel]: Route } {
     'stack:get': bind(core, 'stack:get'),
     'stack:start': bind(core, 'stack:start'),
     'stack:stop': bind(core, 'stack:stop'),
+    'stack:restart': bind(core, 'stack:restart'),
     'metrics:get': bind(core, 'metrics:get'),
+    'grafana:credentials': bind(core, 'grafana:credentials'),
     'metrics:history': bind(core, 'metrics:history'),
+    'metrics:ping': bind(core, 'metrics:ping'),
     'settings:get': bind(core, 'settings:get'),
     'settings:update': bind(core, 'settings:update'),
+    'alerts:get': bind(core, 'alerts:get'),
+    'alerts:history': bind(core, 'alerts:history'),
+    'alerts:ack': bind(core, 'alerts:ack'),
+    'alerts:snooze': bind(core, 'alerts:snooze'),
+    'silences:delete': bind(core, 'silences:delete'),
+    'secrets:get': bind(core, 'secrets:get'),
+    'secrets:set': bind(core, 'secrets:set'),
+    'secrets:clear': bind(core, 'secrets:clear'),
   };
 }
 
@@ -76,20 +87,35 @@ export function createApiRouter(core: Core): ApiRouter {
   for (const route of [...Object.values(contractRoutes(core)), ...extraRoutes(core)]) {
     byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
   }
+  // Paths with `{param}` segments (DELETE /api/v1/silences/{id}) are matched after the exact ones.
+  const templated = [...byPath].filter(([path]) => path.includes('{'));
+
+  function lookup(pathname: string): { candidates: Route[]; params: Record<string, string> } | null {
+    const exact = byPath.get(pathname);
+    if (exact && !pathname.includes('{')) return { candidates: exact, params: {} };
+    for (const [template, candidates] of templated) {
+      const params = matchPath(template, pathname);
+      if (params) return { candidates, params };
+    }
+    return null;
+  }
 
   return {
     owns: (pathname) => pathname === METRICS_PATH || pathname === '/api' || pathname.startsWith('/api/'),
 
     async handle(req, res, url) {
-      const candidates = byPath.get(url.pathname);
-      if (!candidates) throw new HttpError(404, `no API route ${url.pathname}`, 'not_found');
+      const found = lookup(url.pathname);
+      if (!found) throw new HttpError(404, `no API route ${url.pathname}`, 'not_found');
+      const { candidates, params } = found;
       const route = candidates.find((r) => r.method === req.method);
       if (!route) {
         const allow = candidates.map((r) => r.method).join(', ');
         throw new HttpError(405, `${req.method} is not allowed on ${url.pathname} (use ${allow})`, 'method_not_allowed', { Allow: allow });
       }
       const raw = route.method === 'GET' ? Object.fromEntries(url.searchParams) : await readJsonBody(req);
-      const result = await route.handle(raw);
+      // Path parameters win over body fields of the same name: the path is what the caller addressed.
+      const withParams = Object.keys(params).length ? { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}), ...params } : raw;
+      const result = await route.handle(withParams);
       if ('json' in result) {
         sendJson(res, 200, result.json);
       } else {

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildApi, EVENTS_PATH, HTTP_ROUTES, type Api, type Channel, type ErrorEnvelope, type Req, type Res } from '../../common/ipc';
+import { buildApi, EVENTS_PATH, fillPath, HTTP_ROUTES, type Api, type Channel, type ErrorEnvelope, type Req, type Res } from '../../common/ipc';
 import type { Paths } from '../core/paths';
 
 /** What a running `lookout serve` tells local clients (the CLI, scripts, benchmarks): where it is and how to get in. */
@@ -102,15 +102,17 @@ export function createApiClient(opts: { url: string; token: string; timeoutMs?: 
   const streams = new Set<AbortController>();
 
   async function invoke<C extends Channel>(channel: C, req?: Req<C>): Promise<Res<C>> {
-    const { method, path: routePath } = HTTP_ROUTES[channel];
+    const { method, path: template } = HTTP_ROUTES[channel];
+    // `{param}` segments come from the request; the rest goes in the query (GET) or the body.
+    const { path: routePath, rest } = fillPath(template, (req ?? {}) as Record<string, unknown>);
     const init: RequestInit = { method, headers: { ...auth }, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) };
     let target = `${base}${routePath}`;
     if (method === 'GET') {
-      const query = new URLSearchParams(Object.entries(req ?? {}).map(([k, v]): [string, string] => [k, String(v)]));
+      const query = new URLSearchParams(Object.entries(rest).map(([k, v]): [string, string] => [k, String(v)]));
       if ([...query].length) target += `?${query}`;
     } else {
       init.headers = { ...auth, 'Content-Type': 'application/json' };
-      init.body = JSON.stringify(req ?? {});
+      init.body = JSON.stringify(rest);
     }
     const res = await send(target, init);
     return (await readJson(res)) as Res<C>;

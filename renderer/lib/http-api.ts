@@ -2,7 +2,7 @@
  * The `Api` over HTTP for browser mode (`lookout serve`). Uses only what browsers and Node share
  * (fetch, streams, AbortController), so it runs in the renderer and in integration tests alike.
  */
-import { buildApi, EVENTS_PATH, HTTP_ROUTES, type Api, type Channel, type ErrorEnvelope, type EventName } from '../../common/ipc';
+import { buildApi, EVENTS_PATH, fillPath, HTTP_ROUTES, type Api, type Channel, type ErrorEnvelope, type EventName } from '../../common/ipc';
 import { createSseParser } from './sse';
 
 /** An error returned by main, rebuilt on this side; `code` is e.g. `bad_request` or `unauthorized`. */
@@ -30,10 +30,14 @@ export function createHttpApi(opts: HttpApiOptions): Api {
 
   async function invoke(channel: Channel, req: unknown): Promise<unknown> {
     const route = HTTP_ROUTES[channel];
-    const res = await fetch(new URL(route.path, base), {
+    // `{param}` segments come from the request; the rest goes in the query (GET) or the body.
+    const { path, rest } = fillPath(route.path, (req ?? {}) as Record<string, unknown>);
+    const url = new URL(path, base);
+    if (route.method === 'GET') for (const [k, v] of Object.entries(rest)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const res = await fetch(url, {
       method: route.method,
       headers: route.method === 'GET' ? auth : { ...auth, 'Content-Type': 'application/json' },
-      body: route.method === 'GET' ? undefined : JSON.stringify(req ?? {}),
+      body: route.method === 'GET' ? undefined : JSON.stringify(rest),
     });
     const body: unknown = await res.json().catch(() => null);
     if (!res.ok) {

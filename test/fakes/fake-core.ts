@@ -1,12 +1,12 @@
 import type { EventMap, EventName } from '../../common/ipc';
-import { COMPONENT_IDS, type ComponentId, type ComponentStatus, type StackSnapshot } from '../../common/model';
+import { COMPONENT_IDS, type AlertsSnapshot, type ComponentId, type ComponentStatus, type SecretsStatus, type StackSnapshot } from '../../common/model';
 import type { Handlers } from '../../main/core/api';
 import type { Core } from '../../main/core/core';
 import { paths as homePaths, type Paths } from '../../main/core/paths';
 import { defaultSettings, type Settings } from '../../main/core/settings/schema';
 
-const NAMES: Record<ComponentId, string> = { prometheus: 'Prometheus', alertmanager: 'Alertmanager', node_exporter: 'node_exporter' };
-const PORTS: Record<ComponentId, number> = { prometheus: 9090, alertmanager: 9093, node_exporter: 9100 };
+const NAMES: Record<ComponentId, string> = { prometheus: 'Prometheus', alertmanager: 'Alertmanager', node_exporter: 'node_exporter', grafana: 'Grafana' };
+const PORTS: Record<ComponentId, number> = { prometheus: 9090, alertmanager: 9093, node_exporter: 9100, grafana: 3000 };
 
 /** A plausible component row; tests override what they care about. */
 export function fakeComponent(id: ComponentId, patch: Partial<ComponentStatus> = {}): ComponentStatus {
@@ -19,6 +19,7 @@ export function fakeComponent(id: ComponentId, patch: Partial<ComponentStatus> =
     version: '1.0.0',
     binary: `/usr/bin/${id}`,
     lastError: null,
+    fix: null,
     detail: null,
     since: 1_700_000_000_000,
     restarts: 0,
@@ -69,9 +70,17 @@ export class FakeCore implements Core {
       this.record('stack:stop', req);
       return this.setStates(req.components, 'stopped');
     },
+    'stack:restart': async (req) => {
+      this.record('stack:restart', req);
+      return this.setStates(req.components, 'running');
+    },
     'metrics:get': async (req) => {
       this.record('metrics:get', req);
       return { samples: [], collectors: [] };
+    },
+    'grafana:credentials': async (req) => {
+      this.record('grafana:credentials', req);
+      return { user: 'admin', password: 'fake-grafana-password', url: 'http://127.0.0.1:3000/login' };
     },
     'settings:get': async (req) => {
       this.record('settings:get', req);
@@ -85,7 +94,50 @@ export class FakeCore implements Core {
       this.record('metrics:history', req);
       return { range: req.range, samples: [], error: 'no Prometheus in the fake core' };
     },
+    'metrics:ping': async (req) => {
+      this.record('metrics:ping', req);
+      return { at: 0 };
+    },
+    'alerts:get': async (req) => {
+      this.record('alerts:get', req);
+      return this.alerts;
+    },
+    'alerts:history': async (req) => {
+      this.record('alerts:history', req);
+      return { range: req.range ?? '24h', from: 0, to: 0, intervals: [], notifications: [], prometheusError: 'the fake core has no Prometheus' };
+    },
+    'alerts:ack': async (req) => {
+      this.record('alerts:ack', req);
+      return { silenceId: `fake-ack-${req.id}`, alerts: this.alerts };
+    },
+    'alerts:snooze': async (req) => {
+      this.record('alerts:snooze', req);
+      return { silenceId: `fake-snooze-${req.id}`, alerts: this.alerts };
+    },
+    'silences:delete': async (req) => {
+      this.record('silences:delete', req);
+      return this.alerts;
+    },
+    'secrets:get': async (req) => {
+      this.record('secrets:get', req);
+      return { ...this.secretsSet };
+    },
+    'secrets:set': async (req) => {
+      this.record('secrets:set', { name: req.name, value: '(redacted)' });
+      this.secretsSet[req.name] = true;
+      return { ...this.secretsSet };
+    },
+    'secrets:clear': async (req) => {
+      this.record('secrets:clear', req);
+      this.secretsSet[req.name] = false;
+      return { ...this.secretsSet };
+    },
   };
+
+  /** What 'alerts:get' answers; tests replace it. */
+  alerts: AlertsSnapshot = { alerts: [], alertmanager: { reachable: null, lastOkAt: null, error: null }, prometheus: { reachable: null, lastOkAt: null, error: null }, lastWatchdogAt: null };
+  /** Which secrets the fake holds (never their values). */
+  readonly secretsSet: SecretsStatus = { slackUrl: false, smtpPassword: false, webhookToken: false };
 
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
     const set = this.listeners.get(event) ?? new Set();

@@ -65,8 +65,10 @@ describe('applyConfig with the real promtool and amtool', () => {
   it('puts valid configs in place and reports both components changed', async () => {
     await ensureWebhookToken(paths);
     const { changed } = await applyConfig(opts({ services: [{ name: 'api', url: 'http://127.0.0.1:8080', labels: { team: 'core' } }] }));
-    expect([...changed].sort()).toEqual(['alertmanager', 'prometheus']);
-    expect(Object.keys(await snapshot(paths.stackDir)).sort()).toEqual(['alertmanager.yml', 'prometheus.yml', 'rules/lookout.yml']);
+    // Grafana's files (grafana.ini, datasources) are rendered on the first apply too.
+    expect([...changed].sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
+    expect(Object.keys(await snapshot(paths.stackDir)).filter((f) => !f.startsWith('grafana/')).sort()).toEqual(['alertmanager.yml', 'prometheus.yml', 'rules/lookout.yml']);
+    expect(Object.keys(await snapshot(paths.stackDir))).toContain('grafana/grafana.ini');
     expect(await stagingDirs()).toEqual([]);
     // The live files pass the validators where they are (rule_files resolve relative to the live config).
     const prom = await runner.run(tools.promtool, ['check', 'config', path.join(paths.stackDir, 'prometheus.yml')]);
@@ -81,7 +83,8 @@ describe('applyConfig with the real promtool and amtool', () => {
   it('reports only the components whose files changed content', async () => {
     await applyConfig(opts());
     expect([...(await applyConfig(opts())).changed]).toEqual([]);
-    expect([...(await applyConfig(opts({ stack: { scrapeInterval: '30s' } }))).changed]).toEqual(['prometheus']);
+    // The Prometheus datasource's timeInterval follows the scrape interval ($__rate_interval depends on it).
+    expect([...(await applyConfig(opts({ stack: { scrapeInterval: '30s' } }))).changed].sort()).toEqual(['grafana', 'prometheus']);
     // Lookout's port is both a scrape target and the webhook address.
     expect([...(await applyConfig(opts({ stack: { scrapeInterval: '30s' }, lookout: { port: 19469 } }))).changed].sort()).toEqual(['alertmanager', 'prometheus']);
   });
@@ -100,7 +103,7 @@ describe('applyConfig with the real promtool and amtool', () => {
   });
 
   it('adds extra rule files and removes rule files that are no longer rendered', async () => {
-    expect([...(await applyConfig(opts({}, { extraFiles: [GOOD_RULE] }))).changed].sort()).toEqual(['alertmanager', 'prometheus']);
+    expect([...(await applyConfig(opts({}, { extraFiles: [GOOD_RULE] }))).changed].sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
     expect(await fs.readFile(path.join(paths.rulesDir, 'extra.yml'), 'utf8')).toBe(GOOD_RULE.content);
     const { changed } = await applyConfig(opts());
     expect([...changed]).toEqual(['prometheus']);

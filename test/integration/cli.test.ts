@@ -76,7 +76,7 @@ describe('lookout CLI against a running instance (FakeCore behind a real server)
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+STATE\s+PID\s+PORT\s+VERSION\s+LAST ERROR$/);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5); // header, node_exporter, alertmanager, prometheus, grafana
     expect(run.stdout).toMatch(/node_exporter\s+stopped\s+-\s+9100\s+1\.0\.0\s+port 9100 is held by nginx \(pid 77\)/);
     expect(run.stdout).toMatch(/prometheus\s+stopped\s+-\s+9090/);
   });
@@ -249,12 +249,13 @@ describe('lookout serve (real core, no components started)', () => {
       const res = await fetch(`${url}/api/v1/stack`, { headers: { Authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
       const snapshot = (await res.json()) as StackSnapshot;
-      expect(snapshot.components.map((c) => c.id).sort()).toEqual(['alertmanager', 'node_exporter', 'prometheus']);
+      // Default settings: Grafana is enabled (shown as not-installed where it has no binary, as here).
+      expect(snapshot.components.map((c) => c.id).sort()).toEqual(['alertmanager', 'grafana', 'node_exporter', 'prometheus']);
       expect((await fetch(`${url}/api/v1/stack`)).status).toBe(401);
 
       const status = await lookout(['stack', 'status', '--json', '--home', home]);
       expect(status.code).toBe(0);
-      expect((JSON.parse(status.stdout) as StackSnapshot).components).toHaveLength(3);
+      expect((JSON.parse(status.stdout) as StackSnapshot).components).toHaveLength(4);
 
       const second = await lookout(['serve', '--port', '0', '--home', home]);
       expect(second.code).toBe(1);

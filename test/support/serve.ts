@@ -44,7 +44,10 @@ export async function startServe(home: string): Promise<RunningServe> {
     async stop(timeoutMs = 20_000) {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      return Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+      const result = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+      // Never leave a serve behind: it would keep supervising (and respawning) after the test.
+      if (result === 'timeout') child.kill('SIGKILL');
+      return result;
     },
   };
 }

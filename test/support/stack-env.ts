@@ -2,7 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { ComponentId } from '../../common/model';
 import type { SettingsInput } from '../../main/core/settings/schema';
+
+/** Components with a real binary on these machines (Debian packages): what a test home runs. Grafana is not one. */
+export const REAL_COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus'] as const satisfies readonly ComponentId[];
 
 /** Ports the OS says are free right now (all held at once, so they are distinct). */
 export async function freePorts(count: number): Promise<number[]> {
@@ -20,7 +24,7 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export interface TestHome {
   home: string;
-  ports: { lookout: number; prometheus: number; alertmanager: number; node_exporter: number };
+  ports: { lookout: number; prometheus: number; alertmanager: number; node_exporter: number; grafana: number };
   settings: SettingsInput;
   writeSettings(settings: unknown): Promise<void>;
   cleanup(): Promise<void>;
@@ -29,14 +33,20 @@ export interface TestHome {
 /** A temp LOOKOUT_HOME whose settings pick free ports, so tests never touch the user's stack or each other. */
 export async function makeHome(extra: (ports: TestHome['ports']) => Partial<SettingsInput> = () => ({})): Promise<TestHome> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'lookout-it-'));
-  const [lookout, prometheus, alertmanager, node_exporter] = (await freePorts(4)) as [number, number, number, number];
-  const ports = { lookout, prometheus, alertmanager, node_exporter };
+  const [lookout, prometheus, alertmanager, node_exporter, grafana] = (await freePorts(5)) as [number, number, number, number, number];
+  const ports = { lookout, prometheus, alertmanager, node_exporter, grafana };
   const settings: SettingsInput = {
     lookout: { port: lookout },
     stack: {
       scrapeInterval: '5s',
       evaluationInterval: '5s',
-      components: { prometheus: { port: prometheus }, alertmanager: { port: alertmanager }, node_exporter: { port: node_exporter } },
+      components: {
+        prometheus: { port: prometheus },
+        alertmanager: { port: alertmanager },
+        node_exporter: { port: node_exporter },
+        // Grafana cannot run on these machines: off unless a test turns it on (with the stand-in, test/fakes/grafana).
+        grafana: { enabled: false, port: grafana },
+      },
     },
     ...extra(ports),
   };
@@ -48,12 +58,19 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
     settings,
     writeSettings,
     async cleanup() {
-      for (const p of await processesUsing(home)) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // already gone
+      // A `lookout serve` still running on this home (found by its LOOKOUT_HOME) would respawn what we
+      // kill, so kill Lookout first, then sweep again until nothing of this home is left.
+      for (let pass = 0; pass < 5; pass++) {
+        const left = [...(await lookoutProcessesOf(home)), ...(await processesUsing(home))];
+        if (!left.length) break;
+        for (const p of left) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
         }
+        await new Promise((r) => setTimeout(r, 200));
       }
       await rm(home, { recursive: true, force: true });
     },
@@ -72,6 +89,21 @@ export async function processesUsing(needle: string): Promise<Array<{ pid: numbe
       if (argv.some((a) => a.includes(needle))) out.push({ pid: Number(entry), argv });
     } catch {
       // exited while we looked
+    }
+  }
+  return out;
+}
+
+/** Processes started with LOOKOUT_HOME=<home> in their environment (a `lookout serve` or `demo` of this home). */
+async function lookoutProcessesOf(home: string): Promise<Array<{ pid: number }>> {
+  const out: Array<{ pid: number }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const env = (await readFile(`/proc/${entry}/environ`, 'utf8')).split('\0');
+      if (env.includes(`LOOKOUT_HOME=${home}`)) out.push({ pid: Number(entry) });
+    } catch {
+      // exited, or not ours to read
     }
   }
   return out;

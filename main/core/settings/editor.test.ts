@@ -33,11 +33,11 @@ describe('updateSettingsFile', () => {
   });
 
   it('names fields inside lists, removes a field with undefined, and refuses prototype paths', async () => {
-    await writeFile(file, JSON.stringify({ services: [{ name: 'llm', url: 'http://127.0.0.1:8080' }], stack: { scrapeInterval: '5s' } }));
+    await writeFile(file, JSON.stringify({ services: [{ name: 'llm', url: 'http://127.0.0.1:8080' }], stack: { scrapeInterval: '7s' } }));
     const bad = await updateSettingsFile({ settings: file }, [{ path: ['services', 0, 'url'], value: 'not a url' }], defaultSettings());
     expect(bad.ok === false && bad.issues[0]!.path).toBe('services[0].url');
     const removed = await updateSettingsFile({ settings: file }, [{ path: ['stack', 'scrapeInterval'], value: undefined }], defaultSettings());
-    expect(removed.ok && (removed.settings as { stack: { scrapeInterval: string } }).stack.scrapeInterval).toBe('15s');
+    expect(removed.ok && (removed.settings as { stack: { scrapeInterval: string } }).stack.scrapeInterval).toBe('5s');
     const evil = await updateSettingsFile({ settings: file }, [{ path: ['__proto__', 'polluted'], value: true }], defaultSettings());
     expect(evil).toEqual({ ok: false, issues: [{ path: '__proto__.polluted', message: 'not a settings field' }] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { fieldPath } from '../../../common/field-path';
+import { alertsSettingsSchema } from '../alerts/settings-schema';
+import { metricsSettingsSchema, serviceIpcSchema, serviceProcessSchema } from '../metrics/settings';
 
 /** Prometheus duration syntax (e.g. 15s, 1m30s, 30d). */
 const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
@@ -26,6 +29,18 @@ const component = (defaultPort: number) =>
     .strict()
     .prefault({});
 
+/** Grafana also needs its --homepath (the dir holding conf/defaults.ini and public/), which Homebrew keeps apart from the binary. */
+const grafanaComponent = z
+  .object({
+    enabled: z.boolean().default(true),
+    port: port.default(3000),
+    binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+    /** When unset: beside the binary, then Homebrew's and Debian's share dirs (main/core/grafana/homepath.ts). */
+    homepath: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+  })
+  .strict()
+  .prefault({});
+
 const service = z
   .object({
     name: z.string().regex(JOB_NAME, 'must start with a letter or _ and contain only letters, digits, _ and -')
@@ -41,6 +56,10 @@ const service = z
           else if (key.startsWith('__') || key === 'job' || key === 'instance') ctx.addIssue({ code: 'custom', path: [key], message: 'job, instance and __* labels are set by Lookout' });
         }
       }),
+    /** IPC endpoints the native collectors probe (main/core/metrics/settings.ts). */
+    ipc: serviceIpcSchema,
+    /** How the native collectors find the service's process (pid file, port or name). */
+    process: serviceProcessSchema,
   })
   .strict();
 
@@ -51,12 +70,15 @@ export const settingsSchema = z
       .object({
         /** Lookout's own HTTP listener: API, UI in browser mode, /metrics and the Alertmanager webhook. */
         port: port.default(9469),
+        /** Open the menubar app at login (macOS login item; ignored by `lookout serve`). */
+        launchAtLogin: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
     stack: z
       .object({
-        scrapeInterval: duration().default('15s'),
+        // 5 s rather than Prometheus' 15 s: a crashed service is seen within seconds (docs/architecture.md, Alerting).
+        scrapeInterval: duration().default('5s'),
         evaluationInterval: duration().default('15s'),
         retention: z
           .object({
@@ -77,6 +99,8 @@ export const settingsSchema = z
             prometheus: component(9090),
             alertmanager: component(9093),
             node_exporter: component(9100),
+            // Enabled by default: a Mac without Grafana shows it as not-installed with the brew command, rather than hiding it.
+            grafana: grafanaComponent,
           })
           .strict()
           .prefault({}),
@@ -93,6 +117,10 @@ export const settingsSchema = z
           seen.add(s.name);
         });
       }),
+    /** Alert rules, Alertmanager routing and notifications (main/core/alerts/settings-schema.ts). */
+    alerts: alertsSettingsSchema,
+    /** Native collectors: intervals and which ones run (main/core/metrics/settings.ts). */
+    metrics: metricsSettingsSchema,
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -114,8 +142,5 @@ export const defaultSettings = (): Settings => settingsSchema.parse({});
 
 /** Turn zod issues into one line per problem, each naming the field: `stack.components.prometheus.port: ...`. */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(root)';
-    return `${field}: ${issue.message}`;
-  });
+  return error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
 }

@@ -72,7 +72,8 @@ describe('createSettingsStore', () => {
     expect(store.current()).toEqual(defaultSettings());
     expect(store.error()).toBeNull();
     const text = await fs.readFile(paths.settings, 'utf8');
-    expect(text).toContain('\n  "lookout": {\n    "port": 9469\n  },');
+    // Two-space indentation, one key per line, so the file reads well when a user opens it.
+    expect(text).toContain('\n  "lookout": {\n    "port": 9469,\n');
     expect(JSON.parse(text)).toEqual(defaultSettings());
   });
 

@@ -7,7 +7,7 @@ import type { Settings } from '../settings/schema';
 import { componentOf, renderStack, type RenderedFile } from './render';
 
 /** Components whose config files Lookout renders. */
-export type ConfiguredComponent = 'prometheus' | 'alertmanager';
+export type ConfiguredComponent = 'prometheus' | 'alertmanager' | 'grafana';
 
 /** A rendered config that a validator rejected, or that cannot be validated. The live files are untouched. */
 export class ConfigError extends Error {
@@ -173,7 +173,7 @@ export async function applyConfig(opts: ConfigOptions): Promise<{ changed: Set<C
   const changed = new Set<ConfiguredComponent>();
   const mark = (file: string) => {
     const id = componentOf(file);
-    if (id === 'prometheus' || id === 'alertmanager') changed.add(id);
+    if (id === 'prometheus' || id === 'alertmanager' || id === 'grafana') changed.add(id);
   };
   try {
     await stageConfig(staging, files, opts);

@@ -1,6 +1,7 @@
 import type { ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
+import { GRAFANA_SPEC } from '../grafana/component';
 
 /**
  * What Lookout knows about each component: where to find it, how to run it, how to tell it is ready.
@@ -15,16 +16,29 @@ export interface ComponentSpec {
   install: { brew: string; apt: string };
   /** Components that must be ready before this one starts (and that it outlives on stop). */
   dependsOn: ComponentId[];
-  /** Path answering 2xx when the component is ready to serve. */
+  /** Path answering 2xx when the component is ready to serve (polled while starting). */
   readinessPath: string;
+  /**
+   * Path polled every few seconds once running, to catch a hung process. Defaults to readinessPath;
+   * an exporter's /metrics makes it collect everything, so exporters name a cheap page instead.
+   */
+  livenessPath?: string;
   /** POST here to reload the config without a restart; null when only a restart applies changes. */
   reloadPath: string | null;
   /** Time between SIGTERM and SIGKILL. Prometheus needs time to close its TSDB cleanly. */
   stopGraceMs: number;
   /** Rendered files (relative to the stack dir) whose content change needs a reload. */
   configFiles: string[];
-  /** Command-line flags; a change in these needs a restart. Everything listens on 127.0.0.1 only. */
-  args(settings: Settings, paths: Paths): string[];
+  /**
+   * Command-line flags; a change in these needs a restart. Everything listens on 127.0.0.1 only.
+   * `binary` is the one found: Grafana's flags depend on which of its binaries it is.
+   */
+  args(settings: Settings, paths: Paths, binary: string): string[];
+  /**
+   * A binary alone may not be a usable install (Grafana also needs its homepath): the problem and its fix,
+   * shown as not-installed, or null when the install is complete.
+   */
+  checkInstall?(settings: Settings, binary: string): Promise<{ problem: string; fix: string } | null>;
 }
 
 const listen = (port: number) => `--web.listen-address=127.0.0.1:${port}`;
@@ -37,6 +51,7 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
     install: { brew: 'brew install node_exporter', apt: 'apt-get install prometheus-node-exporter' },
     dependsOn: [],
     readinessPath: '/metrics',
+    livenessPath: '/',
     reloadPath: null,
     stopGraceMs: 5_000,
     configFiles: [],
@@ -83,6 +98,7 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
       '--web.enable-lifecycle',
     ],
   },
+  grafana: GRAFANA_SPEC,
 };
 
 export const spec = (id: ComponentId): ComponentSpec => CATALOG[id];

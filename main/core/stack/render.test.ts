@@ -26,8 +26,24 @@ function render(input: SettingsInput = {}) {
 }
 
 describe('renderStack', () => {
-  it('renders exactly the three stack files with relative paths', () => {
-    expect(render().files.map((f) => f.path).sort()).toEqual(['alertmanager.yml', 'prometheus.yml', 'rules/lookout.yml']);
+  it('renders exactly the stack files with relative paths: Prometheus, Alertmanager, Grafana and its dashboards', () => {
+    expect(render().files.map((f) => f.path).sort()).toEqual([
+      'alertmanager.yml',
+      'grafana/dashboards/lookout-alerts.json',
+      'grafana/dashboards/lookout-service-gui.json',
+      'grafana/dashboards/lookout-service-llm.json',
+      'grafana/dashboards/lookout-service-memory.json',
+      'grafana/dashboards/lookout-services.json',
+      'grafana/dashboards/lookout-stack.json',
+      'grafana/dashboards/lookout-system.json',
+      'grafana/grafana.ini',
+      'grafana/provisioning/alerting/lookout.yaml',
+      'grafana/provisioning/dashboards/lookout.yaml',
+      'grafana/provisioning/datasources/lookout.yaml',
+      'grafana/provisioning/plugins/lookout.yaml',
+      'prometheus.yml',
+      'rules/lookout.yml',
+    ]);
   });
 
   it('prometheus.yml: intervals from settings, relative rule_files, alerting to the local Alertmanager', () => {
@@ -73,14 +89,17 @@ describe('renderStack', () => {
     expect(job('plain')?.static_configs).toEqual([{ targets: ['127.0.0.1'] }]);
   });
 
-  it('rules/lookout.yml is an empty group list', () => {
-    expect(render().rules).toEqual({ groups: [] });
+  it('rules/lookout.yml: one group of recording and alert rules at the alerts evaluation interval (main/core/alerts/rules.test.ts covers them)', () => {
+    const groups = (render({ alerts: { evaluationInterval: '7s' } }).rules as { groups: Array<{ name: string; interval: string; rules: Array<{ alert?: string }> }> }).groups;
+    expect(groups.map((g) => [g.name, g.interval])).toEqual([['lookout', '7s']]);
+    expect(groups[0]!.rules.some((r) => r.alert === 'ServiceDown')).toBe(true);
   });
 
-  it('alertmanager.yml: routes everything to the Lookout webhook, token by file only', () => {
+  it('alertmanager.yml: routes everything to the Lookout webhook, token by file only (main/core/alerts/routing.test.ts covers routing)', () => {
     const { am, files } = render({ lookout: { port: 19469 } });
-    expect(am.route).toMatchObject({ receiver: 'lookout', group_wait: '5s', group_interval: '30s', repeat_interval: '4h' });
-    expect(am.receivers).toEqual([
+    expect(am.route).toMatchObject({ receiver: 'lookout', group_wait: '3s', group_interval: '10s', repeat_interval: '4h' });
+    expect((am.receivers as Array<{ name: string }>).map((r) => r.name)).toEqual(['lookout', 'desktop']);
+    expect(am.receivers.slice(0, 1)).toEqual([
       {
         name: 'lookout',
         webhook_configs: [

@@ -4,6 +4,9 @@ import { stringify } from 'yaml';
 import type { ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
+import { alertmanagerDocument } from '../alerts/routing';
+import { lookoutRuleGroups } from '../alerts/rules';
+import { renderGrafana } from '../grafana/render';
 import { CATALOG } from './catalog';
 
 /** One rendered config file. */
@@ -61,36 +64,21 @@ export function prometheusConfig(settings: Settings): Record<string, unknown> {
   };
 }
 
-/** alertmanager.yml as a plain object. The webhook token is referenced by file, never inlined. */
+/**
+ * alertmanager.yml as a plain object: routing, inhibition and receivers come from the alerts settings
+ * (main/core/alerts/routing.ts). Every token and password is referenced by file, never inlined.
+ */
 export function alertmanagerConfig(settings: Settings, paths: Paths): Record<string, unknown> {
-  return {
-    route: {
-      receiver: 'lookout',
-      // Hand every alert over on its own: Lookout's notification policy does the grouping and storm control.
-      group_by: ['...'],
-      // Short timings suit one person watching one machine: hear about a problem in seconds, not minutes.
-      group_wait: '5s',
-      group_interval: '30s',
-      repeat_interval: '4h',
-    },
-    receivers: [
-      {
-        name: 'lookout',
-        webhook_configs: [
-          {
-            url: `http://${loopback(settings.lookout.port)}${WEBHOOK_PATH}`,
-            send_resolved: true,
-            http_config: { authorization: { type: 'Bearer', credentials_file: path.join(paths.secretsDir, WEBHOOK_TOKEN_FILE) } },
-          },
-        ],
-      },
-    ],
-  };
+  return alertmanagerDocument(settings, {
+    url: `http://${loopback(settings.lookout.port)}${WEBHOOK_PATH}`,
+    credentialsFile: path.join(paths.secretsDir, WEBHOOK_TOKEN_FILE),
+    secretsDir: paths.secretsDir,
+  });
 }
 
-/** Placeholder rule group file; alert rules join it later. An empty group list is valid for promtool. */
-export function lookoutRules(): Record<string, unknown> {
-  return { groups: [] };
+/** Lookout's recording and alert rules, rendered from the alerts settings (main/core/alerts/rules.ts). */
+export function lookoutRules(settings: Settings): Record<string, unknown> {
+  return lookoutRuleGroups(settings);
 }
 
 /**
@@ -100,8 +88,9 @@ export function lookoutRules(): Record<string, unknown> {
 export function renderStack(settings: Settings, paths: Paths): RenderedFile[] {
   return [
     { path: 'prometheus.yml', content: yaml(prometheusConfig(settings)) },
-    { path: 'rules/lookout.yml', content: yaml(lookoutRules()) },
+    { path: 'rules/lookout.yml', content: yaml(lookoutRules(settings)) },
     { path: 'alertmanager.yml', content: yaml(alertmanagerConfig(settings, paths)) },
+    ...renderGrafana(settings, paths),
   ];
 }
 

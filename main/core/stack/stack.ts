@@ -24,6 +24,11 @@ export interface StackDeps {
   timings?: Partial<SupervisionTimings>;
   onChange(): void;
   onUnexpectedExit(id: ComponentId): void;
+  /**
+   * Checks the validators cannot make (an alert receiver's secret, an SMTP server that answers), run
+   * before a render is applied; a ConfigError keeps the running config, like a rejection by promtool.
+   */
+  checkSettings?(settings: Settings): Promise<void>;
 }
 
 /** The whole stack: one supervisor per component, started in dependency order, fed from settings. */
@@ -91,6 +96,13 @@ export class Stack {
     }
   }
 
+  /** Restart the given components, each through a full stop and start. */
+  async restart(ids: ComponentId[]): Promise<void> {
+    const wanted = this.select(ids);
+    await this.stop(wanted);
+    await this.start(wanted);
+  }
+
   /** Leave processes running (they are adopted next time) but stop watching them. */
   detach(): void {
     for (const sup of this.supervisors.values()) sup.detach();
@@ -109,6 +121,7 @@ export class Stack {
         promtool: prometheus ? await findTool('promtool', prometheus, this.deps.search) : null,
         amtool: alertmanager ? await findTool('amtool', alertmanager, this.deps.search) : null,
       };
+      await this.deps.checkSettings?.(settings);
       const { changed } = await applyConfig({ settings, paths: this.deps.paths, runner: this.deps.runner, tools });
       this.configError = null;
       return new Set(changed);
@@ -135,7 +148,7 @@ export class Stack {
     for (const id of enabled) {
       const sup = this.sup(id);
       if (sup.currentState !== 'running' && sup.currentState !== 'unhealthy') continue;
-      const args = spec(id).args(settings, this.deps.paths);
+      const args = spec(id).args(settings, this.deps.paths, sup.binaryInUse ?? '');
       if (sup.argsInUse && sup.argsInUse.join('\0') !== args.join('\0')) {
         this.deps.logger.info({ component: id }, 'flags changed; restarting');
         await sup.restart();
@@ -151,12 +164,17 @@ export class Stack {
     const c = settings.stack.components[id];
     const binary = await findBinary(s.binaries, { ...this.deps.search, override: c.binary });
     if (!binary) {
-      return { notInstalled: `${s.name} not found (looked for ${s.binaries.join(', ')} in ${c.binary ? `${c.binary}, ` : ''}Homebrew and PATH); install it: ${installHint(s)}` };
+      return {
+        notInstalled: `${s.name} not found (looked for ${s.binaries.join(', ')} in ${c.binary ? `${c.binary}, ` : ''}Homebrew and PATH)`,
+        fix: `install it: ${installHint(s)}, or set stack.components.${id}.binary`,
+      };
     }
+    const incomplete = s.checkInstall ? await s.checkInstall(settings, binary) : null;
+    if (incomplete) return { notInstalled: incomplete.problem, fix: incomplete.fix };
     return {
       binary,
       version: await readVersion(binary, this.deps.runner),
-      args: s.args(settings, this.deps.paths),
+      args: s.args(settings, this.deps.paths, binary),
       port: c.port,
       baseUrl: componentUrl(settings, id),
       logFile: this.deps.paths.logFile(id),

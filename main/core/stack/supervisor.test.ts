@@ -232,16 +232,17 @@ describe('ComponentSupervisor', () => {
     await sup.start();
     expect(sup.currentState).toBe('failed');
     expect(sup.status(9090, '').lastError).toBe('port 9090 is already in use by pid 777 (python3); stop it or change stack.components.prometheus.port');
+    expect(sup.status(9090, '').fix).toBe('stop pid 777 (python3), or set stack.components.prometheus.port to a free port, then press Start');
     await clock.advance(5 * 60_000);
     expect(spawner.spawned).toHaveLength(0);
   });
 
   it('is not-installed when no binary is found, and says how to install it', async () => {
-    planResult = () => ({ notInstalled: 'Prometheus not found; install it: brew install prometheus' });
+    planResult = () => ({ notInstalled: 'Prometheus not found', fix: 'install it: brew install prometheus' });
     const sup = supervisor();
     await sup.start();
     expect(sup.currentState).toBe('not-installed');
-    expect(sup.status(9090, '').lastError).toMatch(/brew install prometheus/);
+    expect(sup.status(9090, '')).toMatchObject({ lastError: 'Prometheus not found', fix: 'install it: brew install prometheus' });
     expect(spawner.spawned).toHaveLength(0);
   });
 

@@ -40,7 +40,8 @@ export interface LaunchPlan {
   pidFile: string;
 }
 
-export type PlanResult = LaunchPlan | { notInstalled: string };
+/** A plan, or why there is none and how to get one (the install command). */
+export type PlanResult = LaunchPlan | { notInstalled: string; fix: string };
 
 /** Written beside every spawned process so a later Lookout can adopt it instead of starting a duplicate. */
 interface PidRecord {
@@ -74,6 +75,7 @@ export class ComponentSupervisor {
   private state: ComponentState = 'stopped';
   private since: number;
   private lastError: string | null = null;
+  private fix: string | null = null;
   private detail: string | null = null;
   private handle: ProcessHandle | null = null;
   private plan: LaunchPlan | null = null;
@@ -114,6 +116,7 @@ export class ComponentSupervisor {
       version: this.version,
       binary: this.binary,
       lastError: this.lastError,
+      fix: this.fix,
       detail: this.detail,
       since: this.since,
       restarts: this.restarts,
@@ -132,11 +135,16 @@ export class ComponentSupervisor {
     return this.runningArgs;
   }
 
+  /** The binary of the last plan (its flags can depend on which binary it is), null before one was found. */
+  get binaryInUse(): string | null {
+    return this.binary;
+  }
+
   /** Look for binary and version without starting anything (so the UI shows not-installed up front). */
   async probe(): Promise<void> {
     const plan = await this.deps.plan();
     if (this.state !== 'stopped' && this.state !== 'not-installed') return;
-    if ('notInstalled' in plan) return this.enter('not-installed', { lastError: plan.notInstalled });
+    if ('notInstalled' in plan) return this.enter('not-installed', { lastError: plan.notInstalled, fix: plan.fix });
     this.binary = plan.binary;
     this.version = plan.version;
     if (this.state === 'not-installed') this.enter('stopped', { lastError: null });
@@ -262,7 +270,7 @@ export class ComponentSupervisor {
     this.clearTimer();
     const plan = await this.deps.plan();
     if (gen !== this.generation) return;
-    if ('notInstalled' in plan) return this.enter('not-installed', { lastError: plan.notInstalled, detail: null });
+    if ('notInstalled' in plan) return this.enter('not-installed', { lastError: plan.notInstalled, fix: plan.fix, detail: null });
     this.plan = plan;
     this.binary = plan.binary;
     this.version = plan.version;
@@ -270,7 +278,7 @@ export class ComponentSupervisor {
 
     const blocked = await this.deps.preflight();
     if (gen !== this.generation) return;
-    if (blocked) return this.enter('failed', { lastError: blocked, detail: null });
+    if (blocked) return this.enter('failed', { lastError: blocked, fix: 'correct what the config error names (settings.json or your rule files), then press Start', detail: null });
 
     // Spawning into a taken port would only crash-loop; say who holds it instead.
     const holder = await this.deps.ports.holder(plan.port);
@@ -279,6 +287,7 @@ export class ComponentSupervisor {
       const who = holder.pid ? `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'another process';
       return this.enter('failed', {
         lastError: `port ${plan.port} is already in use by ${who}; stop it or change stack.components.${this.id}.port`,
+        fix: `stop ${who}, or set stack.components.${this.id}.port to a free port, then press Start`,
         detail: null,
       });
     }
@@ -321,7 +330,8 @@ export class ComponentSupervisor {
 
   private async healthTick(gen: number): Promise<void> {
     if (!this.plan || !this.handle) return;
-    const res = await this.deps.health.check(this.plan.baseUrl + this.deps.spec.readinessPath, this.t.healthTimeoutMs);
+    const livenessPath = this.deps.spec.livenessPath ?? this.deps.spec.readinessPath;
+    const res = await this.deps.health.check(this.plan.baseUrl + livenessPath, this.t.healthTimeoutMs);
     if (gen !== this.generation || !this.handle) return;
     const now = this.deps.clock.now();
     if (res.ok) {
@@ -332,9 +342,9 @@ export class ComponentSupervisor {
       this.healthFailures++;
       if (this.state === 'running' && this.healthFailures >= this.t.failuresToUnhealthy) {
         this.unhealthySince = now;
-        this.enter('unhealthy', { lastError: `${this.deps.spec.readinessPath} is not answering: ${res.error}` });
+        this.enter('unhealthy', { lastError: `${livenessPath} is not answering: ${res.error}` });
       } else if (this.state === 'unhealthy' && now - this.unhealthySince >= this.t.hungAfterMs) {
-        return this.recoverHung(gen, `hung: ${this.deps.spec.readinessPath} did not answer for ${Math.round((now - this.unhealthySince) / 1000)} s`);
+        return this.recoverHung(gen, `hung: ${livenessPath} did not answer for ${Math.round((now - this.unhealthySince) / 1000)} s`);
       }
     }
     void capLogFile(this.plan.logFile, this.t.logMaxBytes);
@@ -381,6 +391,7 @@ export class ComponentSupervisor {
       return this.enter('failed', {
         lastError: `${reason}; gave up after ${this.t.maxRestarts} restarts${tail.length ? `. Last log lines:\n${tail.join('\n')}` : ''}`,
         detail: 'crash loop: start it again once the cause is fixed',
+        fix: `read ${this.plan?.logFile ?? 'its log'}, fix the cause, then press Start`,
       });
     }
     const delay = backoffDelay(this.failures, this.t);
@@ -435,10 +446,14 @@ export class ComponentSupervisor {
     this.timer = null;
   }
 
-  private enter(state: ComponentState, patch: { lastError?: string | null; detail?: string | null } = {}): void {
+  /** Change state; a new lastError brings its own fix (or none), so advice never outlives its problem. */
+  private enter(state: ComponentState, patch: { lastError?: string | null; detail?: string | null; fix?: string | null } = {}): void {
     if (state !== this.state) this.since = this.deps.clock.now();
     this.state = state;
-    if (patch.lastError !== undefined) this.lastError = patch.lastError;
+    if (patch.lastError !== undefined) {
+      this.lastError = patch.lastError;
+      this.fix = patch.fix ?? null;
+    }
     if (patch.detail !== undefined) this.detail = patch.detail;
     this.deps.onChange();
     for (const waiter of [...this.waiters]) waiter();

@@ -61,7 +61,7 @@ export function MachineView({ api }: { api: Api }) {
   return (
     <section className="machine" aria-labelledby="machine-title">
       <header className="section-header">
-        <h2 id="machine-title">Machine</h2>
+        <h2 id="machine-title" tabIndex={-1}>Machine</h2>
         <div role="radiogroup" aria-label="Time range" className="segmented">
           {RANGES.map((r) => (
             <button key={r} type="button" role="radio" aria-checked={range === r} className={range === r ? 'selected' : ''} onClick={() => void setRange(r)}>

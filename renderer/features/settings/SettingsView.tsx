@@ -16,7 +16,7 @@ export function SettingsView({ api }: { api: Api }) {
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="section-header">
-        <h2 id="settings-title">Settings</h2>
+        <h2 id="settings-title" tabIndex={-1}>Settings</h2>
       </header>
       {fileError && <p role="alert" className="banner banner-warning">{fileError}</p>}
       {error && <p role="alert" className="banner banner-critical">{error}</p>}

@@ -31,6 +31,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
       { path: ['stack', 'retention', 'time'], label: 'Keep data for', kind: 'text', hint: 'e.g. 30d' },
       { path: ['stack', 'retention', 'size'], label: 'Keep at most', kind: 'text', hint: 'e.g. 2GB' },
       { path: ['stack', 'stopOnExit'], label: 'Stop the stack when Lookout quits', kind: 'checkbox' },
+      { path: ['lookout', 'launchAtLogin'], label: 'Open Lookout at login (menubar app)', kind: 'checkbox' },
     ],
   },
   {

@@ -37,12 +37,14 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
   connect(api) {
     set({ api });
     let active = true;
+    const off = api.on('settings:changed', (view) => set({ settings: view.settings, fileError: view.error, file: view.file }));
     api.settings.get().then(
       (view) => active && set({ settings: view.settings, fileError: view.error, file: view.file }),
       (err: unknown) => active && set({ error: `Could not load settings: ${message(err)}` }),
     );
     return () => {
       active = false;
+      off();
       if (get().api === api) set({ api: null });
     };
   },

@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Api } from '../../../common/ipc';
 import type { ComponentState, ComponentStatus, OverallState } from '../../../common/model';
 import { Badge, type Tone } from '../../ui/Badge';
+import { formatDuration } from '../../lib/format';
 import { Button } from '../../ui/Button';
+import { CopyGrafanaPassword } from './CopyGrafanaPassword';
 import { useStackStore } from './useStackStore';
 
 const STATE_TONE: Record<ComponentState, Tone> = {
@@ -31,6 +33,7 @@ export function StackView({ api }: { api: Api }) {
   const error = useStackStore((s) => s.error);
   const start = useStackStore((s) => s.start);
   const stop = useStackStore((s) => s.stop);
+  const restart = useStackStore((s) => s.restart);
   const dismissError = useStackStore((s) => s.dismissError);
 
   if (!snapshot) {
@@ -49,7 +52,7 @@ export function StackView({ api }: { api: Api }) {
     <section className="stack" aria-label="Stack">
       <header className="stack-header">
         <div>
-          <h1>Stack</h1>
+          <h1 id="stack-title" tabIndex={-1}>Stack</h1>
           <p className="muted">
             {running} of {components.length} running
           </p>
@@ -85,16 +88,27 @@ export function StackView({ api }: { api: Api }) {
 
       <ul role="list" className="components">
         {components.map((c) => (
-          <ComponentRow key={c.id} component={c} busy={pending !== null} onStart={() => void start([c.id])} onStop={() => void stop([c.id])} />
+          <ComponentRow key={c.id} component={c} busy={pending !== null} onStart={() => void start([c.id])} onStop={() => void stop([c.id])} onRestart={() => void restart([c.id])} extra={c.id === 'grafana' && c.state === 'running' ? <CopyGrafanaPassword api={api} /> : null} />
         ))}
       </ul>
     </section>
   );
 }
 
-function ComponentRow({ component: c, busy, onStart, onStop }: { component: ComponentStatus; busy: boolean; onStart: () => void; onStop: () => void }) {
+interface RowProps {
+  component: ComponentStatus;
+  busy: boolean;
+  onStart: () => void;
+  onStop: () => void;
+  onRestart: () => void;
+  /** Component-specific actions (Grafana: copy the admin password). */
+  extra?: ReactNode;
+}
+
+function ComponentRow({ component: c, busy, onStart, onStop, onRestart, extra }: RowProps) {
   const active = ACTIVE.includes(c.state);
   const note = c.lastError ?? c.detail;
+  const now = useNow(c.state === 'running' ? 10_000 : null);
   return (
     <li role="listitem" aria-label={c.name} className="component">
       <div className="component-main">
@@ -102,6 +116,11 @@ function ComponentRow({ component: c, busy, onStart, onStop }: { component: Comp
         <Badge tone={STATE_TONE[c.state]} testId={`state-${c.id}`}>
           {c.state}
         </Badge>
+        {c.state === 'running' || c.state === 'unhealthy' ? (
+          <Button aria-label={`Restart ${c.name}`} disabled={busy} onClick={onRestart}>
+            Restart
+          </Button>
+        ) : null}
         {active ? (
           <Button aria-label={`Stop ${c.name}`} disabled={busy || c.state === 'stopping'} onClick={onStop}>
             Stop
@@ -125,8 +144,33 @@ function ComponentRow({ component: c, busy, onStart, onStop }: { component: Comp
           <dt>pid</dt>
           <dd>{c.pid ?? '—'}</dd>
         </div>
+        {c.state === 'running' && (
+          <div>
+            <dt>up</dt>
+            <dd>{formatDuration(now - c.since)}</dd>
+          </div>
+        )}
+        {c.state === 'running' && (
+          <a className="component-open" href={c.url} target="_blank" rel="noreferrer" aria-label={`Open ${c.name}`}>
+            Open
+          </a>
+        )}
+        {extra}
       </dl>
       {note && <p className={c.lastError ? 'component-error' : 'muted'}>{note}</p>}
+      {c.fix && <p className="component-fix">Fix: {c.fix}</p>}
     </li>
   );
+}
+
+/** The current time, refreshed every `everyMs` (null: not ticking), so uptimes advance without a push from main. */
+function useNow(everyMs: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (everyMs === null) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
 }

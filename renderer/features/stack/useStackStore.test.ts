@@ -8,7 +8,7 @@ function fakeMain(initial: ComponentState) {
   let state = initial;
   const snap = (): StackSnapshot => ({
     components: [{
-      id: 'prometheus', name: 'Prometheus', state, pid: null, port: 9090, version: null, binary: null, lastError: null,
+      id: 'prometheus', name: 'Prometheus', state, pid: null, port: 9090, version: null, binary: null, lastError: null, fix: null,
       detail: null, since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090/',
     }],
     overall: state === 'running' ? 'ok' : 'stopped',

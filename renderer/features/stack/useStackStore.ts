@@ -4,7 +4,7 @@ import type { ComponentId, StackSnapshot } from '../../../common/model';
 
 /** The command in flight; the UI disables buttons while one runs. `components` undefined = whole stack. */
 export interface PendingAction {
-  kind: 'start' | 'stop';
+  kind: 'start' | 'stop' | 'restart';
   components?: ComponentId[];
 }
 
@@ -19,6 +19,7 @@ export interface StackStore {
   connect(api: Api): () => void;
   start(components?: ComponentId[]): Promise<void>;
   stop(components?: ComponentId[]): Promise<void>;
+  restart(components: ComponentId[]): Promise<void>;
   dismissError(): void;
 }
 
@@ -32,7 +33,7 @@ export const useStackStore = create<StackStore>()((set, get) => {
     set({ pending: { kind, components }, error: null });
     try {
       const req = components ? { components } : {};
-      const snapshot = await (kind === 'start' ? api.stack.start(req) : api.stack.stop(req));
+      const snapshot = await (kind === 'start' ? api.stack.start(req) : kind === 'stop' ? api.stack.stop(req) : api.stack.restart({ components: components ?? [] }));
       set({ snapshot, pending: null });
     } catch (err) {
       set({ pending: null, error: `Could not ${kind} ${components?.join(', ') ?? 'the stack'}: ${message(err)}` });
@@ -71,6 +72,7 @@ export const useStackStore = create<StackStore>()((set, get) => {
 
     start: (components) => run('start', components),
     stop: (components) => run('stop', components),
+    restart: (components) => run('restart', components),
     dismissError: () => set({ error: null }),
   };
 });

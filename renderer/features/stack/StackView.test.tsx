@@ -1,0 +1,47 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ComponentStatus, StackSnapshot } from '../../../common/model';
+import { fakeApi } from '../../../test/fakes/fake-api';
+import { StackView } from './StackView';
+import { useStackStore } from './useStackStore';
+
+const row = (patch: Partial<ComponentStatus> & Pick<ComponentStatus, 'id' | 'name' | 'state'>): ComponentStatus => ({
+  pid: null, port: 9090, version: '2.42.0', binary: '/usr/bin/prometheus', lastError: null, fix: null, detail: null,
+  since: Date.now() - 3 * 3600_000 - 12 * 60_000, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090', ...patch,
+});
+
+const snapshot: StackSnapshot = {
+  overall: 'critical',
+  settingsError: null,
+  configError: null,
+  components: [
+    row({ id: 'prometheus', name: 'Prometheus', state: 'running', pid: 42 }),
+    row({
+      id: 'alertmanager', name: 'Alertmanager', state: 'failed', port: 9093,
+      lastError: 'port 9093 is already in use by pid 777 (python3); stop it or change stack.components.alertmanager.port',
+      fix: 'stop pid 777 (python3), or set stack.components.alertmanager.port to a free port, then press Start',
+    }),
+  ],
+};
+
+beforeEach(() => useStackStore.setState({ snapshot: null, pending: null, error: null, api: null }));
+afterEach(cleanup);
+
+describe('StackView', () => {
+  it('shows uptime, the component\'s own UI and a restart for a running one; the reason and the fix for a failed one', async () => {
+    const fake = fakeApi({ 'stack:get': () => snapshot, 'stack:restart': () => snapshot });
+    render(<StackView api={fake.api} />);
+    const prom = await screen.findByRole('listitem', { name: 'Prometheus' });
+    expect(within(prom).getByText('3 h 12 min')).toBeTruthy();
+    expect(within(prom).getByRole('link', { name: 'Open Prometheus' }).getAttribute('href')).toBe('http://127.0.0.1:9090');
+    fireEvent.click(within(prom).getByRole('button', { name: 'Restart Prometheus' }));
+    expect(fake.calls.find((c) => c.channel === 'stack:restart')?.req).toEqual({ components: ['prometheus'] });
+
+    const am = screen.getByRole('listitem', { name: 'Alertmanager' });
+    expect(within(am).getByTestId('state-alertmanager').textContent).toBe('failed');
+    expect(within(am).getByText(/already in use by pid 777/)).toBeTruthy();
+    expect(within(am).getByText(/^Fix: stop pid 777/)).toBeTruthy();
+    expect(within(am).queryByRole('button', { name: 'Restart Alertmanager' })).toBeNull();
+    expect(screen.getByTestId('overall').textContent).toBe('critical');
+  });
+});
