@@ -3,9 +3,29 @@
  * request object, so the same map drives Electron IPC, the HTTP API and the renderer's typed client.
  * Main declares its handler table with `satisfies Handlers`, so a missing handler fails to compile.
  */
-import type { GrafanaCredentials } from './model';
-import type { AlertHistory, AlertHistoryRange, AlertsSnapshot, SecretName, SecretsStatus, SilenceResult } from './model';
-import type { AppInfo, ComponentId, HistoryRange, MetricsHistory, MetricsSample, MetricsSnapshot, OverallState, SettingsChange, SettingsUpdateResult, SettingsView, StackSnapshot, UiSection } from './model';
+import type {
+  AlertHistory,
+  AlertHistoryRange,
+  AlertSeverity,
+  AlertsSnapshot,
+  AppInfo,
+  ComponentId,
+  GrafanaCredentials,
+  HistoryRange,
+  MetricsHistory,
+  MetricsSample,
+  MetricsSnapshot,
+  OverallState,
+  QuickLink,
+  SecretName,
+  SecretsStatus,
+  SettingsChange,
+  SettingsUpdateResult,
+  SettingsView,
+  SilenceResult,
+  StackSnapshot,
+  UiSection,
+} from './model';
 
 /** Request/response pairs for calls from the UI (or the CLI) to main. */
 export interface InvokeMap {
@@ -22,6 +42,8 @@ export interface InvokeMap {
   /** Grafana's admin login (the password Lookout created), for the UI's copy button. POST so nothing caches or prefetches it. */
   'grafana:credentials': { req: Record<string, never>; res: GrafanaCredentials };
   'settings:get': { req: Record<string, never>; res: SettingsView };
+  /** The quick links for the popover, made by main's link builders. */
+  'links:get': { req: Record<string, never>; res: { links: QuickLink[] } };
   /** Apply edits: validated as a whole document; written to settings.json only when valid. */
   'settings:update': { req: { changes: SettingsChange[] }; res: SettingsUpdateResult };
   /** Longer history of the same sample keys, from Prometheus range queries (empty with a reason when it is not running). */
@@ -41,6 +63,8 @@ export interface InvokeMap {
   'alerts:snooze': { req: { id: string; duration: string; comment?: string; by?: string }; res: SilenceResult };
   /** Undo an ack or snooze (or end any Alertmanager silence) by its id. */
   'silences:delete': { req: { id: string }; res: AlertsSnapshot };
+  /** Send a test alert of a severity through Alertmanager; answers which channels are enabled for it. */
+  'alerts:test': { req: { severity: AlertSeverity }; res: { channels: Array<'desktop' | 'slack' | 'email' | 'webhook'> } };
   /** Which receiver secrets are set; values are never returned. */
   'secrets:get': { req: Record<string, never>; res: SecretsStatus };
   /** Store a receiver secret (0600 file; safeStorage in the app) and re-apply the configs. */
@@ -51,6 +75,7 @@ export interface InvokeMap {
 /** Events pushed from main to the UI. */
 export interface EventMap {
   'stack:changed': StackSnapshot;
+  /** What the menubar icon shows: the stack's overall state, raised by unsilenced firing alerts. */
   'app:overall': OverallState;
   /** One live reading per UI interval. */
   'metrics:sample': MetricsSample;
@@ -79,12 +104,14 @@ export const HTTP_ROUTES = {
   'metrics:history': { method: 'GET', path: '/api/v1/metrics/history' },
   'metrics:ping': { method: 'POST', path: '/api/v1/metrics/ping' },
   'settings:get': { method: 'GET', path: '/api/v1/settings' },
+  'links:get': { method: 'GET', path: '/api/v1/links' },
   'settings:update': { method: 'POST', path: '/api/v1/settings' },
   'alerts:get': { method: 'GET', path: '/api/v1/alerts' },
   'alerts:history': { method: 'GET', path: '/api/v1/alerts/history' },
   'alerts:ack': { method: 'POST', path: '/api/v1/alerts/ack' },
   'alerts:snooze': { method: 'POST', path: '/api/v1/alerts/snooze' },
   'silences:delete': { method: 'DELETE', path: '/api/v1/silences/{id}' },
+  'alerts:test': { method: 'POST', path: '/api/v1/alerts/test' },
   'secrets:get': { method: 'GET', path: '/api/v1/secrets' },
   'secrets:set': { method: 'POST', path: '/api/v1/secrets/{name}' },
   'secrets:clear': { method: 'DELETE', path: '/api/v1/secrets/{name}' },

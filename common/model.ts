@@ -63,7 +63,7 @@ export interface ComponentStatus {
 /** Everything the stack view needs, pushed on every change. */
 export interface StackSnapshot {
   components: ComponentStatus[];
-  /** Worst-state summary of this snapshot (what the tray icon shows). */
+  /** Worst state of the stack itself (components, settings, config); the tray also counts firing alerts ('app:overall'). */
   overall: OverallState;
   /** Problem with the settings file, if the last edit was invalid (the previous valid settings stay in force). */
   settingsError: string | null;
@@ -312,3 +312,11 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 
 /** Which secrets are set (their values never leave main). */
 export type SecretsStatus = Record<SecretName, boolean>;
+
+/** A link the popover offers (Grafana dashboards, Prometheus, Alertmanager), made and allowlisted by main. */
+export interface QuickLink {
+  id: string;
+  label: string;
+  /** http://127.0.0.1:… only. */
+  url: string;
+}

@@ -3,6 +3,7 @@ import type { Api } from '../common/ipc';
 import type { UiSection } from '../common/model';
 import type { ApiResolution } from './api';
 import { AlertsView } from './features/alerts/AlertsView';
+import { LinksView } from './features/links/LinksView';
 import { MachineView } from './features/machine/MachineView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StackView } from './features/stack/StackView';
@@ -40,6 +41,7 @@ function Popover({ api }: { api: Api }) {
       <StackView api={api} />
       <AlertsView api={api} />
       <MachineView api={api} />
+      <LinksView api={api} />
       <SettingsView api={api} />
     </main>
   );

@@ -6,10 +6,11 @@
 import path from 'node:path';
 import { benchAlerts } from './bench/alerts';
 import { benchMetrics } from './bench/metrics';
+import { benchPopover } from './bench/popover';
 import { writeBenchmarks, type BenchSection } from './bench/report';
 import { benchStack } from './bench/stack';
 
-const SECTIONS: Record<string, () => Promise<BenchSection>> = { stack: benchStack, metrics: benchMetrics, alerts: benchAlerts };
+const SECTIONS: Record<string, () => Promise<BenchSection>> = { stack: benchStack, metrics: benchMetrics, alerts: benchAlerts, popover: benchPopover };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SECTIONS);
 const unknown = only.filter((s) => !(s in SECTIONS));
 if (unknown.length) throw new Error(`BENCH_ONLY names unknown sections: ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);

@@ -28,6 +28,7 @@ export const requestSchemas = {
   // A round trip above a minute is not an IPC measurement but a suspended laptop: refused.
   'metrics:ping': z.object({ roundTripSeconds: z.number().min(0).max(60).optional() }).strict(),
   'settings:get': empty,
+  'links:get': empty,
   'settings:update': z
     .object({
       changes: z
@@ -48,6 +49,7 @@ export const requestSchemas = {
     })
     .strict(),
   'silences:delete': z.object({ id: z.string().min(1).max(200) }).strict(),
+  'alerts:test': z.object({ severity: z.enum(['critical', 'warning', 'info']) }).strict(),
   'secrets:get': empty,
   // The value is checked per secret by the handler, so its error can name the setting it belongs to.
   'secrets:set': z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict(),

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { EventMap, EventName } from '../../common/ipc';
-import type { MetricsSample, OverallState, SettingsView, StackSnapshot } from '../../common/model';
+import type { AlertSeverity, MetricsSample, OverallState, SettingsView, StackSnapshot } from '../../common/model';
 import type { Handlers } from './api';
 import type { Core, CoreDeps } from './core';
 import { paths as layout } from './paths';
 import { createFileSecrets } from './adapters/file-secrets';
 import { createAlerting } from './alerts/alerting';
+import { trayState, worstFiring } from './alerts/tray-state';
 import { checkReceivers } from './alerts/receiver-check';
 import { ensureWebhookToken } from './secrets';
 import { ensureGrafanaSecrets, grafanaCredentials } from './grafana/credentials';
@@ -14,6 +15,7 @@ import { loadHistory } from './metrics/history';
 import { createNativeMetrics } from './metrics/native-metrics';
 import { RingBuffer } from './metrics/ring-buffer';
 import { createPrometheusClient } from './prometheus/client';
+import { quickLinks } from './links/quick-links';
 import { updateSettingsFile } from './settings/editor';
 import { createSettingsStore } from './settings/store';
 import { createDemoTargets } from './settings/demo-targets';
@@ -29,6 +31,7 @@ export function createCore(deps: CoreDeps): Core {
   const settings = createSettingsStore(paths, logger);
   const events = new EventEmitter();
   let lastOverall: OverallState | null = null;
+  let firingWorst: AlertSeverity | null = null;
   let emitQueued = false;
   let unwatch: (() => void) | null = null;
   // `lookout demo` publishes its services in demo.json: scrape targets next to settings.services.
@@ -64,7 +67,11 @@ export function createCore(deps: CoreDeps): Core {
     notifier: deps.notifier ?? null,
     secrets: deps.secrets ?? createFileSecrets(paths.secretsDir),
     logger,
-    emit: (snap) => events.emit('alerts:changed', snap),
+    emit: (snap) => {
+      events.emit('alerts:changed', snap);
+      firingWorst = worstFiring(snap);
+      emitTrayState(overallState(stackParts()));
+    },
     reapply: () => stack.applySettings(),
     timings: deps.alertTimings,
   });
@@ -87,9 +94,21 @@ export function createCore(deps: CoreDeps): Core {
     return { settings: settings.current(), error: settings.error(), file: paths.settings };
   }
 
+  function stackParts() {
+    return { components: stack.snapshot(), settingsError: settings.error(), configError: stack.lastConfigError };
+  }
+
   function snapshot(): StackSnapshot {
-    const snap = { components: stack.snapshot(), settingsError: settings.error(), configError: stack.lastConfigError };
+    const snap = stackParts();
     return { ...snap, overall: overallState(snap) };
+  }
+
+  /** The tray follows the stack and firing alerts together; push only changes. */
+  function emitTrayState(stackOverall: OverallState): void {
+    const overall = trayState(stackOverall, firingWorst);
+    if (overall === lastOverall) return;
+    lastOverall = overall;
+    events.emit('app:overall', overall);
   }
 
   // Supervisors change state in bursts (several per tick when the stack starts); push one snapshot per burst.
@@ -101,11 +120,7 @@ export function createCore(deps: CoreDeps): Core {
       const snap = snapshot();
       events.emit('stack:changed', snap);
       alerting.onStackChange();
-      const { overall } = snap;
-      if (overall !== lastOverall) {
-        lastOverall = overall;
-        events.emit('app:overall', overall);
-      }
+      emitTrayState(snap.overall);
     });
   }
 
@@ -132,6 +147,7 @@ export function createCore(deps: CoreDeps): Core {
       return { at: Date.now() };
     },
     'settings:get': async () => settingsView(),
+    'links:get': async () => ({ links: quickLinks(settings.current()) }),
     'settings:update': async (req) => updateSettingsFile(paths, req.changes, settings.current()),
     ...alerting.handlers,
   } satisfies Handlers;

@@ -7,10 +7,9 @@ import { app, type Rectangle } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ipcEventChannel } from '../../common/ipc';
-import type { StackSnapshot, UiSection } from '../../common/model';
+import type { OverallState, StackSnapshot, UiSection } from '../../common/model';
 import { isAllowedExternalUrl } from '../core/links/allowlist';
 import { componentUrl } from '../core/stack/catalog';
-import { overallState } from '../core/stack/overall';
 import { startLookout, type RunningLookout } from '../index';
 import { createExternalOpener } from './external';
 import { createElectronNotifier } from './notifier';
@@ -98,16 +97,24 @@ async function launch(): Promise<void> {
     onQuit: () => app.quit(),
   });
 
-  // The tray follows the same pure summary the tests cover, recomputed on every pushed snapshot.
+  // The icon shows core's tray state (stack plus firing alerts, main/core/alerts/tray-state.ts); the
+  // menu's Start/Stop follows the stack snapshot.
+  let overall: OverallState = 'stopped';
   const showSnapshot = (snapshot: StackSnapshot) => {
     stackRunning = snapshot.components.length > 0 && snapshot.components.every((c) => c.state === 'running');
-    tray.setState(overallState(snapshot), stackRunning);
+    tray.setState(overall, stackRunning);
+  };
+  const showOverall = (state: OverallState) => {
+    overall = state;
+    tray.setState(overall, stackRunning);
   };
   // Launch at login follows the setting, whether it was changed in the popover or in the file.
   const applyLoginItem = () => app.setLoginItemSettings({ openAtLogin: core.settings().lookout.launchAtLogin });
   applyLoginItem();
-  const cleanup = [registerIpc(core, popover), core.on('stack:changed', showSnapshot), core.on('settings:changed', applyLoginItem)];
-  showSnapshot(await core.handlers['stack:get']({}));
+  const cleanup = [registerIpc(core, popover), core.on('stack:changed', showSnapshot), core.on('app:overall', showOverall), core.on('settings:changed', applyLoginItem)];
+  const first = await core.handlers['stack:get']({});
+  overall = first.overall;
+  showSnapshot(first);
 
   running = { lookout, tray, popover, cleanup };
 }

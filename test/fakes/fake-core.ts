@@ -82,6 +82,10 @@ export class FakeCore implements Core {
       this.record('grafana:credentials', req);
       return { user: 'admin', password: 'fake-grafana-password', url: 'http://127.0.0.1:3000/login' };
     },
+    'links:get': async (req) => {
+      this.record('links:get', req);
+      return { links: [] };
+    },
     'settings:get': async (req) => {
       this.record('settings:get', req);
       return { settings: {}, error: null, file: `${this.paths.settings}` };
@@ -113,6 +117,10 @@ export class FakeCore implements Core {
     'alerts:snooze': async (req) => {
       this.record('alerts:snooze', req);
       return { silenceId: `fake-snooze-${req.id}`, alerts: this.alerts };
+    },
+    'alerts:test': async (req) => {
+      this.record('alerts:test', req);
+      return { channels: ['desktop'] };
     },
     'silences:delete': async (req) => {
       this.record('silences:delete', req);

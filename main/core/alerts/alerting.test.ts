@@ -51,6 +51,11 @@ class FakeAlertmanager implements AlertmanagerClient {
     this.expired.push(id);
     this.silenceList = this.silenceList.map((s) => (s.id === id ? { ...s, state: 'expired' } : s));
   }
+  posted: Array<{ labels: Record<string, string> }> = [];
+  async postAlert(a: { labels: Record<string, string> }): Promise<void> {
+    if (this.down) throw new Error('Alertmanager is not answering at http://127.0.0.1:9093 (ECONNREFUSED)');
+    this.posted.push(a);
+  }
 }
 
 class RecordingNotifier implements Notifier {
@@ -150,6 +155,16 @@ describe('createAlerting (fake Alertmanager from recorded answers, fake clock)',
     silencedBy: [],
     inhibitedBy: [],
     generatorURL: null,
+  });
+
+  it('send test posts a short-lived test alert to Alertmanager and names the channels enabled for its severity', async () => {
+    settingsInput = { alerts: { receivers: { desktop: { severities: ['critical'] }, webhook: { severities: ['critical', 'warning'], url: 'http://127.0.0.1:1/hook' } } } };
+    const a = make();
+    expect(await a.handlers['alerts:test']({ severity: 'critical' })).toEqual({ channels: ['desktop', 'webhook'] });
+    expect(await a.handlers['alerts:test']({ severity: 'info' })).toEqual({ channels: [] });
+    expect(am.posted[0]!.labels).toMatchObject({ alertname: 'LookoutTestNotification', severity: 'critical' });
+    am.down = true;
+    await expect(a.handlers['alerts:test']({ severity: 'warning' })).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('a webhook makes exactly one notification; repeats of it and the reconcile add none; resolve makes one more', async () => {

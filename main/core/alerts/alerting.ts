@@ -56,7 +56,10 @@ export const DEFAULT_ALERTING_TIMINGS: AlertingTimings = {
   probeTimeoutMs: 2_000,
 };
 
-export type AlertingChannels = 'alerts:get' | 'alerts:history' | 'alerts:ack' | 'alerts:snooze' | 'silences:delete' | 'secrets:get' | 'secrets:set' | 'secrets:clear';
+export type AlertingChannels = 'alerts:get' | 'alerts:history' | 'alerts:ack' | 'alerts:snooze' | 'alerts:test' | 'silences:delete' | 'secrets:get' | 'secrets:set' | 'secrets:clear';
+
+/** How long a test alert fires: long enough to pass group_wait, short enough to resolve by itself. */
+const TEST_ALERT_MS = 60_000;
 
 export interface AlertingDeps {
   paths: Paths;
@@ -333,6 +336,20 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   const handlers: Alerting['handlers'] = {
     'alerts:get': async () => snapshot(),
+    'alerts:test': async (req) => {
+      // Through Alertmanager's real routes, so it proves the whole path: every channel enabled for
+      // this severity (desktop, Slack, email, webhook) receives it; it resolves after a minute.
+      const now = clock.now();
+      await am.postAlert({
+        labels: { alertname: 'LookoutTestNotification', severity: req.severity, job: 'lookout', test_id: String(now) },
+        annotations: { summary: `Test notification (${req.severity}) from Lookout`, description: 'Sent from Lookout\'s settings to check the notification channels.' },
+        startsAt: now,
+        endsAt: now + TEST_ALERT_MS,
+      });
+      const s = deps.settings().alerts.receivers;
+      const channels = (['desktop', 'slack', 'email', 'webhook'] as const).filter((c) => s[c].severities.includes(req.severity));
+      return { channels: [...channels] };
+    },
     'alerts:history': async (req) => {
       const settings = deps.settings();
       return alertHistory(settings.stack.components.prometheus.enabled ? deps.prometheus : null, log, req.range ?? '24h', clock.now());

@@ -43,6 +43,8 @@ export interface AlertmanagerClient {
   silences(): Promise<AmSilence[]>;
   createSilence(silence: NewSilence): Promise<string>;
   expireSilence(id: string): Promise<void>;
+  /** Post an alert straight to Alertmanager (the settings' "send test" goes through the real routes this way). */
+  postAlert(alert: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; endsAt: number }): Promise<void>;
 }
 
 const time = (s: string | undefined | null): number | null => {
@@ -192,6 +194,11 @@ export function createAlertmanagerClient(baseUrl: () => string, timeoutMs = 3_00
     },
     async expireSilence(id) {
       await call('DELETE', `/api/v2/silence/${encodeURIComponent(id)}`);
+    },
+    async postAlert(a) {
+      await call('POST', '/api/v2/alerts', [
+        { labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString() },
+      ]);
     },
   };
 }

@@ -79,4 +79,35 @@ describe('AlertsView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Ack' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/Alertmanager is not answering/);
   });
+
+  it('groups a storm by alert, keeps silenced ones apart, snoozes for the chosen time and shows history', async () => {
+    const storm = Array.from({ length: 300 }, (_, i) => alert({ id: `hl${i}`, name: 'HighLatency', severity: 'warning', labels: { alertname: 'HighLatency', job: `svc${i}` }, summary: 'p95 is high', startsAt: 1000 + i }));
+    const snoozed = alert({ id: 'sd', state: 'suppressed', silences: [{ id: 's9', kind: 'snooze', createdBy: 'bob', comment: '', endsAt: Date.UTC(2026, 0, 5, 14) }] });
+    const fake = fakeApi({
+      'alerts:get': () => snap([alert(), ...storm, snoozed]),
+      'alerts:snooze': () => ({ silenceId: 's3', alerts: snap([alert()]) }),
+      'alerts:history': () => ({ range: '6h', from: 0, to: 1, intervals: [{ name: 'ServiceDown', severity: 'critical', labels: { job: 'llm' }, state: 'firing', from: 0, to: null }], notifications: [], prometheusError: null }),
+    });
+    render(<AlertsView api={fake.api} />);
+    const firing = await screen.findByRole('list', { name: 'Firing alerts' });
+    // Critical first, then the 300 HighLatency instances as one line.
+    const rows = within(firing).getAllByRole('listitem');
+    expect(rows.map((r) => r.getAttribute('aria-label'))).toEqual(['ServiceDown llm', 'HighLatency ×300']);
+    fireEvent.click(within(rows[1]!).getByRole('button', { name: 'Show' }));
+    expect(within(rows[1]!).getAllByRole('button', { name: /^Ack$/ })).toHaveLength(20);
+    fireEvent.click(within(rows[1]!).getByRole('button', { name: 'Show all 300' }));
+    expect(within(rows[1]!).getAllByRole('button', { name: /^Ack$/ })).toHaveLength(300);
+
+    expect(within(screen.getByRole('list', { name: 'Silenced alerts' })).getByText(/Snoozed until .* by bob/)).toBeTruthy();
+
+    const first = within(firing).getByRole('listitem', { name: 'ServiceDown llm' });
+    fireEvent.change(within(first).getByRole('combobox', { name: 'Snooze ServiceDown for' }), { target: { value: '4h' } });
+    fireEvent.click(within(first).getByRole('button', { name: 'Snooze 4h' }));
+    await screen.findByText('1 firing');
+    expect(fake.calls.find((c) => c.channel === 'alerts:snooze')?.req).toEqual({ id: 'fp1', duration: '4h' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'History' }));
+    expect(await screen.findByText(/ServiceDown llm/, { selector: 'li' })).toBeTruthy();
+    expect(fake.calls.find((c) => c.channel === 'alerts:history')?.req).toEqual({ range: '6h' });
+  });
 });

@@ -1,31 +1,43 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Api } from '../../../common/ipc';
-import type { Alert, AlertSeverity } from '../../../common/model';
+import { ALERT_HISTORY_RANGES, type Alert, type AlertHistoryRange, type AlertSeverity } from '../../../common/model';
 import { formatDuration } from '../../lib/format';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
+import { groupAlerts, type AlertGroup } from './group-alerts';
 import { useAlertsStore } from './useAlertsStore';
 
 const SEVERITY_TONE: Record<AlertSeverity, Tone> = { critical: 'critical', warning: 'warning', info: 'neutral' };
-const SNOOZE = '1h';
+const SNOOZE_CHOICES = ['15m', '1h', '4h', '1d'] as const;
+/** Instances rendered per group before "Show all": a storm of 1,000 alerts stays a short list. */
+const INSTANCES_SHOWN = 20;
 
-/** What fires now (and what resolved lately): ack, snooze, undo, and the way to Grafana. */
+/** What fires now, grouped by severity and alert; silenced ones apart; recent history on demand. */
 export function AlertsView({ api }: { api: Api }) {
   const connect = useAlertsStore((s) => s.connect);
   useEffect(() => connect(api), [api, connect]);
   const snapshot = useAlertsStore((s) => s.snapshot);
   const error = useAlertsStore((s) => s.error);
   const dismissError = useAlertsStore((s) => s.dismissError);
+  const [showHistory, setShowHistory] = useState(false);
 
-  const alerts = snapshot?.alerts ?? [];
-  const firing = alerts.filter((a) => a.state === 'firing').length;
+  const groups = useMemo(() => groupAlerts(snapshot?.alerts ?? []), [snapshot]);
+  useEffect(() => {
+    // Lets the benchmark time data-to-screen for large lists (a no-op cost otherwise).
+    if (snapshot) performance.mark('lookout:alerts-rendered', { detail: snapshot.alerts.length });
+  }, [snapshot]);
+  const firingCount = groups.firing.reduce((n, g) => n + g.alerts.length, 0);
+
   return (
     <section className="alerts" aria-labelledby="alerts-title">
       <header className="section-header">
         <h2 id="alerts-title" tabIndex={-1}>
           Alerts
         </h2>
-        {snapshot && <span className="muted">{firing ? `${firing} firing` : 'none firing'}</span>}
+        {snapshot && <span className="muted">{firingCount ? `${firingCount} firing` : 'none firing'}</span>}
+        <button type="button" className="link" aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
+          {showHistory ? 'Hide history' : 'History'}
+        </button>
       </header>
       {error && (
         <p role="alert" className="banner banner-critical">
@@ -40,16 +52,79 @@ export function AlertsView({ api }: { api: Api }) {
       )}
       {!snapshot ? (
         <p className="muted">Loading alerts…</p>
-      ) : alerts.length === 0 ? (
-        <p className="muted">Nothing fires.</p>
       ) : (
-        <ul role="list" className="alert-list">
-          {alerts.map((a) => (
+        <>
+          {groups.firing.length === 0 && <p className="muted">Nothing fires.</p>}
+          <AlertGroupList label="Firing alerts" groups={groups.firing} />
+          {groups.silenced.length > 0 && (
+            <>
+              <h3 className="subhead">Silenced</h3>
+              <AlertGroupList label="Silenced alerts" groups={groups.silenced} />
+            </>
+          )}
+          {groups.resolved.length > 0 && (
+            <>
+              <h3 className="subhead">Resolved lately</h3>
+              <AlertGroupList label="Resolved alerts" groups={groups.resolved} />
+            </>
+          )}
+        </>
+      )}
+      {showHistory && <AlertHistoryView api={api} />}
+    </section>
+  );
+}
+
+function AlertGroupList({ label, groups }: { label: string; groups: AlertGroup[] }) {
+  if (!groups.length) return null;
+  return (
+    <ul role="list" aria-label={label} className="alert-list">
+      {groups.map((g) => (g.alerts.length === 1 ? <AlertRow key={g.key} alert={g.alerts[0]!} /> : <GroupRow key={g.key} group={g} />))}
+    </ul>
+  );
+}
+
+/** Several instances of one alert: one line with the count, instances on demand. */
+function GroupRow({ group }: { group: AlertGroup }) {
+  const [open, setOpen] = useState(false);
+  const [all, setAll] = useState(false);
+  const first = group.alerts[0]!;
+  const shown = all ? group.alerts : group.alerts.slice(0, INSTANCES_SHOWN);
+  return (
+    <li role="listitem" aria-label={`${group.name} ×${group.alerts.length}`} className={`alert alert-${first.state} alert-group`}>
+      <div className="alert-main">
+        <SeverityBadge alert={first} />
+        <span className="alert-name">{group.name}</span>
+        <span className="muted">×{group.alerts.length}</span>
+        <button type="button" className="link alert-open" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
+          {open ? 'Hide' : 'Show'}
+        </button>
+      </div>
+      <p className="alert-summary">{first.summary}</p>
+      <p className="alert-when muted">since {new Date(group.since).toLocaleTimeString()}</p>
+      {open && (
+        <ul role="list" className="alert-list alert-instances">
+          {shown.map((a) => (
             <AlertRow key={a.id} alert={a} />
           ))}
+          {!all && group.alerts.length > shown.length && (
+            <li>
+              <button type="button" className="link" onClick={() => setAll(true)}>
+                Show all {group.alerts.length}
+              </button>
+            </li>
+          )}
         </ul>
       )}
-    </section>
+    </li>
+  );
+}
+
+function SeverityBadge({ alert: a }: { alert: Alert }) {
+  return (
+    <Badge tone={a.state === 'resolved' ? 'ok' : SEVERITY_TONE[a.severity]} testId={`alert-state-${a.id}`}>
+      {a.state === 'resolved' ? 'resolved' : a.severity}
+    </Badge>
   );
 }
 
@@ -58,15 +133,14 @@ function AlertRow({ alert: a }: { alert: Alert }) {
   const ack = useAlertsStore((s) => s.ack);
   const snooze = useAlertsStore((s) => s.snooze);
   const undo = useAlertsStore((s) => s.undo);
+  const [snoozeFor, setSnoozeFor] = useState<(typeof SNOOZE_CHOICES)[number]>('1h');
   const busy = pending !== null;
   const subject = a.labels.job ?? a.labels.component ?? a.labels.mountpoint ?? a.labels.target ?? null;
   const ours = a.silences.filter((s) => s.kind !== 'other');
   return (
     <li role="listitem" aria-label={`${a.name}${subject ? ` ${subject}` : ''}`} className={`alert alert-${a.state}`}>
       <div className="alert-main">
-        <Badge tone={a.state === 'resolved' ? 'ok' : SEVERITY_TONE[a.severity]} testId={`alert-state-${a.id}`}>
-          {a.state === 'resolved' ? 'resolved' : a.severity}
-        </Badge>
+        <SeverityBadge alert={a} />
         <span className="alert-name">{a.name}</span>
         {subject && <span className="muted">{subject}</span>}
         {a.grafanaUrl && (
@@ -95,11 +169,70 @@ function AlertRow({ alert: a }: { alert: Alert }) {
           <Button disabled={busy} onClick={() => void ack(a.id)}>
             Ack
           </Button>
-          <Button disabled={busy} onClick={() => void snooze(a.id, SNOOZE)}>
-            Snooze {SNOOZE}
+          <Button disabled={busy} onClick={() => void snooze(a.id, snoozeFor)}>
+            Snooze {snoozeFor}
           </Button>
+          <select aria-label={`Snooze ${a.name} for`} value={snoozeFor} onChange={(e) => setSnoozeFor(e.target.value as (typeof SNOOZE_CHOICES)[number])}>
+            {SNOOZE_CHOICES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
         </div>
       )}
     </li>
+  );
+}
+
+/** What fired over a range (Prometheus' ALERTS) and what Lookout notified (its own log). */
+function AlertHistoryView({ api }: { api: Api }) {
+  const [range, setRange] = useState<AlertHistoryRange>('6h');
+  const [state, setState] = useState<{ loading: boolean; error: string | null; data: Awaited<ReturnType<Api['alerts']['history']>> | null }>({ loading: true, error: null, data: null });
+  useEffect(() => {
+    let active = true;
+    setState((s) => ({ ...s, loading: true }));
+    api.alerts.history({ range }).then(
+      (data) => active && setState({ loading: false, error: null, data }),
+      (err: unknown) => active && setState({ loading: false, error: err instanceof Error ? err.message : String(err), data: null }),
+    );
+    return () => {
+      active = false;
+    };
+  }, [api, range]);
+
+  const data = state.data;
+  return (
+    <div className="alert-history" aria-label="Alert history">
+      <div role="radiogroup" aria-label="History range" className="segmented">
+        {ALERT_HISTORY_RANGES.map((r) => (
+          <button key={r} type="button" role="radio" aria-checked={range === r} className={range === r ? 'selected' : ''} onClick={() => setRange(r)}>
+            {r}
+          </button>
+        ))}
+      </div>
+      {state.loading && <p className="muted">Loading history…</p>}
+      {state.error && <p role="alert" className="banner banner-warning">{state.error}</p>}
+      {data?.prometheusError && <p className="muted">Firing periods unavailable: {data.prometheusError}</p>}
+      {data && (
+        <ul role="list" className="history-list">
+          {data.intervals.slice(0, 100).map((i, n) => (
+            <li key={`i${n}`}>
+              <Badge tone={i.severity ? SEVERITY_TONE[i.severity] : 'neutral'}>{i.state}</Badge> {i.name} {i.labels.job ?? ''}{' '}
+              <span className="muted">
+                {new Date(i.from).toLocaleString()} → {i.to === null ? 'now' : new Date(i.to).toLocaleTimeString()}
+              </span>
+            </li>
+          ))}
+          {data.notifications.slice(0, 100).map((e, n) => (
+            <li key={`n${n}`}>
+              <span className="muted">{new Date(e.at).toLocaleString()}</span> notified {e.kind}: {e.title}
+              {!e.delivered && <span className="muted"> (not shown: {e.reason})</span>}
+            </li>
+          ))}
+          {data.intervals.length === 0 && data.notifications.length === 0 && <li className="muted">Nothing in the last {range}.</li>}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -59,7 +59,7 @@ export function MachineView({ api }: { api: Api }) {
   const historyError = range !== '15m' ? history[range]?.error : null;
 
   return (
-    <section className="machine" aria-labelledby="machine-title">
+    <section className="machine" aria-labelledby="machine-title" data-sample-at={latest?.at}>
       <header className="section-header">
         <h2 id="machine-title" tabIndex={-1}>Machine</h2>
         <div role="radiogroup" aria-label="Time range" className="segmented">

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Api } from '../../../common/ipc';
 import { Button } from '../../ui/Button';
+import { ChannelSecrets } from './ChannelSecrets';
 import { FIELD_GROUPS, type FieldSpec } from './fields';
 import { pathKey, useSettingsStore, valueAt } from './useSettingsStore';
 
@@ -33,6 +34,7 @@ export function SettingsView({ api }: { api: Api }) {
             </fieldset>
           ))}
           <ServicesEditor />
+          <ChannelSecrets api={api} />
           {file && <p className="muted settings-file">Saved to <code>{file}</code></p>}
         </>
       )}
@@ -47,15 +49,14 @@ function Field({ field }: { field: FieldSpec }) {
   const issue = useSettingsStore((s) => s.issues[key]);
   const saved = useSettingsStore((s) => s.saved === key);
   const save = useSettingsStore((s) => s.save);
-  const [draft, setDraft] = useState(() => String(current ?? ''));
+  const shown = Array.isArray(current) ? current.join(', ') : String(current ?? '');
+  const [draft, setDraft] = useState(shown);
   // Follow the value in force when it changes elsewhere (another save, an edit of the file).
-  useEffect(() => setDraft(String(current ?? '')), [current]);
+  useEffect(() => setDraft(shown), [shown]);
 
   const commit = () => {
-    if (draft === String(current ?? '')) return;
-    // A number field sends a number when it reads as one, so the schema judges the value, not its type.
-    const value = field.kind === 'number' && draft.trim() !== '' && Number.isFinite(Number(draft)) ? Number(draft) : draft;
-    void save([{ path: field.path, value }]);
+    if (draft === shown) return;
+    void save([{ path: field.path, value: parseDraft(field, draft) }]);
   };
 
   if (field.kind === 'checkbox') {
@@ -132,4 +133,16 @@ function ServicesEditor() {
       {addIssue && <p role="alert" className="field-issue">{addIssue}</p>}
     </fieldset>
   );
+}
+
+/**
+ * What a text box means for its field: a number field sends a number when it reads as one (so the
+ * schema judges the value, not its type), an empty optional field is removed, a list is split on commas.
+ */
+function parseDraft(field: FieldSpec, draft: string): unknown {
+  const text = draft.trim();
+  if (field.kind === 'list') return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  if (text === '') return undefined;
+  if (field.kind === 'number' && Number.isFinite(Number(text))) return Number(text);
+  return draft;
 }
