@@ -13,7 +13,6 @@ import { paths as layout, resolveHome, type Paths } from './core/paths';
 import { createCommandRunner } from './core/adapters/command-runner';
 import { createPortProbe } from './core/adapters/port-probe';
 import { formatDoctor, runDoctor } from './core/doctor';
-import { exportDashboards } from './core/grafana/dashboards';
 import type { CollectorHealth } from './core/metrics/doctor-checks';
 import { checkCollectors } from './core/metrics/native-metrics';
 import { readDemoFile } from './core/settings/demo-targets';
@@ -360,6 +359,8 @@ async function collectorHealth(paths: Paths, settings: Settings, runner: ReturnT
 /** The dashboards are code; this writes the JSON Grafana reads (committed in assets/grafana/dashboards). */
 async function dashboardsExport(flags: Flags): Promise<number> {
   if (!flags.out) throw usageError('lookout dashboards export needs --out DIR');
+  // Loaded on demand: the dashboards-as-code SDK is only needed here, not in a running Lookout.
+  const { exportDashboards } = await import('./core/grafana/dashboards');
   for (const file of await exportDashboards(path.resolve(flags.out))) process.stdout.write(`${file}\n`);
   return EXIT.ok;
 }

@@ -15,6 +15,8 @@ const node = {
   sourcemap: 'linked',
   // node_modules stay external: they are installed beside dist (and packaged by electron-builder).
   packages: 'external',
+  // Code behind a dynamic import (the dashboards-as-code SDK) goes into its own chunk, loaded only when used.
+  splitting: true,
   logLevel: 'warning',
 };
 
@@ -22,7 +24,7 @@ await Promise.all([
   build({ ...node, entryPoints: { cli: `${root}main/cli.ts` }, outdir: `${out}/main`, banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: { electron: `${root}main/electron/main.ts` }, outdir: `${out}/main`, external: ['electron'] }),
   // Sandboxed preloads must be CommonJS and may require only 'electron'.
-  build({ ...node, entryPoints: { index: `${root}preload/index.ts` }, outdir: `${out}/preload`, format: 'cjs', packages: undefined, external: ['electron'], outExtension: { '.js': '.cjs' } }),
+  build({ ...node, entryPoints: { index: `${root}preload/index.ts` }, outdir: `${out}/preload`, format: 'cjs', splitting: false, packages: undefined, external: ['electron'], outExtension: { '.js': '.cjs' } }),
   build({
     entryPoints: { app: `${root}renderer/main.tsx` },
     outdir: `${out}/renderer/assets`,

@@ -1,7 +1,7 @@
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
 import type { RenderedFile } from '../stack/render';
-import { dashboardFiles } from './dashboards';
+import { committedDashboards } from './committed-dashboards';
 import { GRAFANA_DASHBOARDS, GRAFANA_DATASOURCES_FILE, GRAFANA_INI, GRAFANA_PROVIDER_FILE, GRAFANA_PROVISIONING, renderGrafanaIni } from './ini';
 import { renderDashboardProvider, renderDatasources } from './provisioning';
 
@@ -9,7 +9,7 @@ const NOTHING = '# Rendered by Lookout: nothing to provision here (the file keep
 
 /**
  * Grafana's files under the stack dir: grafana.ini, the datasource and dashboard provisioning, and the
- * dashboards themselves (built from code, the same JSON `lookout dashboards export` writes). Pure.
+ * dashboards themselves (the committed export of the dashboards-as-code, checked against the code by a test). Pure.
  */
 export function renderGrafana(settings: Settings, paths: Paths): RenderedFile[] {
   return [
@@ -19,6 +19,6 @@ export function renderGrafana(settings: Settings, paths: Paths): RenderedFile[] 
     // Grafana reads these provisioning dirs too and logs an error for each one missing; Lookout provisions nothing there.
     { path: `${GRAFANA_PROVISIONING}/alerting/lookout.yaml`, content: `${NOTHING}apiVersion: 1\n` },
     { path: `${GRAFANA_PROVISIONING}/plugins/lookout.yaml`, content: `${NOTHING}apiVersion: 1\napps: []\n` },
-    ...dashboardFiles().map((f) => ({ path: `${GRAFANA_DASHBOARDS}/${f.name}`, content: f.content })),
+    ...committedDashboards().map((f) => ({ path: `${GRAFANA_DASHBOARDS}/${f.name}`, content: f.content })),
   ];
 }

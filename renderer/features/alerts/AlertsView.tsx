@@ -4,6 +4,7 @@ import { ALERT_HISTORY_RANGES, type Alert, type AlertHistoryRange, type AlertSev
 import { formatDuration } from '../../lib/format';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
+import { ErrorBanner } from '../../ui/ErrorBanner';
 import { groupAlerts, type AlertGroup } from './group-alerts';
 import { useAlertsStore } from './useAlertsStore';
 
@@ -39,14 +40,7 @@ export function AlertsView({ api }: { api: Api }) {
           {showHistory ? 'Hide history' : 'History'}
         </button>
       </header>
-      {error && (
-        <p role="alert" className="banner banner-critical">
-          {error}{' '}
-          <button type="button" className="link" onClick={dismissError}>
-            Dismiss
-          </button>
-        </p>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={dismissError} />}
       {snapshot?.alertmanager.reachable === false && (
         <p className="banner banner-warning">Alertmanager is not reachable ({snapshot.alertmanager.error}); showing its last known alerts.</p>
       )}

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
 import type { AlertsSnapshot } from '../../../common/model';
+import { follow } from '../../lib/follow';
 
 export interface AlertsStore {
   snapshot: AlertsSnapshot | null;
@@ -39,26 +40,16 @@ export const useAlertsStore = create<AlertsStore>()((set, get) => {
 
     connect(api) {
       set({ api });
-      let active = true;
-      let pushed = false;
-      // Subscribe first: a pushed list is newer than one fetched at the same time.
-      const off = api.on('alerts:changed', (snapshot) => {
-        pushed = true;
-        received(snapshot);
-        set({ snapshot });
-      });
-      api.alerts.get().then(
+      return follow(
+        api,
+        'alerts:changed',
+        () => api.alerts.get(),
         (snapshot) => {
-          if (!active || pushed) return;
           received(snapshot);
           set({ snapshot });
         },
-        (err: unknown) => active && set({ error: `Could not load alerts: ${message(err)}` }),
+        (err) => set({ error: `Could not load alerts: ${message(err)}` }),
       );
-      return () => {
-        active = false;
-        off();
-      };
     },
     ack: (id) => run(id, async (api) => (await api.alerts.ack({ id })).alerts),
     snooze: (id, duration) => run(id, async (api) => (await api.alerts.snooze({ id, duration })).alerts),

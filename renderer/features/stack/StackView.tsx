@@ -4,6 +4,7 @@ import type { ComponentState, ComponentStatus, OverallState } from '../../../com
 import { Badge, type Tone } from '../../ui/Badge';
 import { formatDuration } from '../../lib/format';
 import { Button } from '../../ui/Button';
+import { ErrorBanner } from '../../ui/ErrorBanner';
 import { CopyGrafanaPassword } from './CopyGrafanaPassword';
 import { useStackStore } from './useStackStore';
 
@@ -82,14 +83,7 @@ export function StackView({ api }: { api: Api }) {
           <strong>Config rejected:</strong> {snapshot.configError}
         </p>
       )}
-      {error && (
-        <p role="alert" className="banner banner-critical">
-          {error}{' '}
-          <button type="button" className="link" onClick={dismissError}>
-            Dismiss
-          </button>
-        </p>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={dismissError} />}
 
       <ul role="list" className="components">
         {components.map((c) => (

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
 import type { ComponentId, StackSnapshot } from '../../../common/model';
+import { follow } from '../../lib/follow';
 
 /** The command in flight; the UI disables buttons while one runs. `components` undefined = whole stack. */
 export interface PendingAction {
@@ -48,24 +49,15 @@ export const useStackStore = create<StackStore>()((set, get) => {
 
     connect(api) {
       set({ api });
-      // An event can overtake the initial fetch; the pushed snapshot is then the newer one.
-      let pushed = false;
-      let active = true;
-      const offStack = api.on('stack:changed', (snapshot) => {
-        pushed = true;
-        set({ snapshot });
-      });
-      api.stack.get().then(
-        (snapshot) => {
-          if (active && !pushed) set({ snapshot });
-        },
-        (err: unknown) => {
-          if (active) set({ error: `Could not load the stack: ${message(err)}` });
-        },
+      const off = follow(
+        api,
+        'stack:changed',
+        () => api.stack.get(),
+        (snapshot) => set({ snapshot }),
+        (err) => set({ error: `Could not load the stack: ${message(err)}` }),
       );
       return () => {
-        active = false;
-        offStack();
+        off();
         if (get().api === api) set({ api: null });
       };
     },
