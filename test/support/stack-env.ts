@@ -72,7 +72,8 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
         }
         await new Promise((r) => setTimeout(r, 200));
       }
-      await rm(home, { recursive: true, force: true });
+      // A process killed a moment ago may still be flushing into data/ (ENOTEMPTY): rm retries those.
+      await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
