@@ -4,13 +4,13 @@
  * every running Lookout its memory for a result that never changes between releases; the drift test
  * (dashboards.test.ts, dashboards-export.test.ts) keeps these files identical to what the code builds.
  */
-import alerts from '../../../assets/grafana/dashboards/lookout-alerts.json';
-import serviceGui from '../../../assets/grafana/dashboards/lookout-service-gui.json';
-import serviceLlm from '../../../assets/grafana/dashboards/lookout-service-llm.json';
-import serviceMemory from '../../../assets/grafana/dashboards/lookout-service-memory.json';
-import services from '../../../assets/grafana/dashboards/lookout-services.json';
-import stack from '../../../assets/grafana/dashboards/lookout-stack.json';
-import system from '../../../assets/grafana/dashboards/lookout-system.json';
+import alerts from '../../../assets/grafana/dashboards/lookout-alerts.json' with { type: 'json' };
+import serviceGui from '../../../assets/grafana/dashboards/lookout-service-gui.json' with { type: 'json' };
+import serviceLlm from '../../../assets/grafana/dashboards/lookout-service-llm.json' with { type: 'json' };
+import serviceMemory from '../../../assets/grafana/dashboards/lookout-service-memory.json' with { type: 'json' };
+import services from '../../../assets/grafana/dashboards/lookout-services.json' with { type: 'json' };
+import stack from '../../../assets/grafana/dashboards/lookout-stack.json' with { type: 'json' };
+import system from '../../../assets/grafana/dashboards/lookout-system.json' with { type: 'json' };
 
 const FILES: Array<[string, unknown]> = [
   ['lookout-alerts.json', alerts],
