@@ -272,6 +272,14 @@ describe('ComponentSupervisor', () => {
     expect(spawner.spawned[0]!.alive).toBe(false);
   });
 
+  it('after detach, the old process ending is not its business: no respawn', async () => {
+    const sup = await started();
+    sup.detach();
+    spawner.last.exit({ code: null, signal: 'SIGKILL' });
+    await clock.advance(5 * 60_000);
+    expect(spawner.spawned).toHaveLength(1);
+  });
+
   it('does not adopt a pid whose command line is not the one we launched, and drops the stale pid file', async () => {
     await started();
     const proc = spawner.last;

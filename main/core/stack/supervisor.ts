@@ -258,10 +258,15 @@ export class ComponentSupervisor {
     });
   }
 
-  /** Forget timers without touching the process (Lookout is exiting and leaves the stack running). */
+  /**
+   * Let go of the process without touching it (Lookout is exiting and leaves the stack running, to be
+   * adopted next time). Dropping the handle matters: its exit must no longer count as a crash here,
+   * or this supervisor would respawn a process it no longer owns.
+   */
   detach(): void {
     this.generation++;
     this.clearTimer();
+    this.handle = null;
   }
 
   // ── launching ────────────────────────────────────────────────────────────────────────────────
