@@ -110,13 +110,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const file = await resolveStatic(staticRoot, pathname);
     const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const info = await stat(file);
-    res.writeHead(200, {
-      'Content-Type': type,
-      'Content-Length': info.size,
-      // index.html names the bundle; a stale copy would load an old UI against a new API. Asset names are not
-      // content-hashed, so they revalidate too (cheap on loopback).
-      'Cache-Control': path.basename(file) === 'index.html' ? 'no-store' : 'no-cache',
-    });
+    // Every file revalidates (index.html and the entry scripts keep their names across builds, and a stale
+    // copy would run an old UI against a new API), but an unchanged one is answered 304 from the browser's
+    // cache, which also lets Chromium reuse its compiled code for the bundle: a reopened page starts sooner.
+    const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+    const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': info.size });
     if (req.method === 'HEAD') {
       res.end();
       return;

@@ -283,12 +283,12 @@ describe('HTTP API (real server on 127.0.0.1, FakeCore behind it)', () => {
     expect(res.status).toBe(401);
   });
 
-  it('serves index.html at / with the CSP and no-store, and assets with their types', async () => {
+  it('serves index.html at / with the CSP and revalidation, and assets with their types', async () => {
     const page = await request(port, '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Lookout</title>');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.headers['content-security-policy']).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
     );
@@ -302,6 +302,24 @@ describe('HTTP API (real server on 127.0.0.1, FakeCore behind it)', () => {
     expect((await request(port, '/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
     expect((await request(port, '/assets/missing.js')).status).toBe(404);
     expect((await request(port, '/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers an unchanged file 304 from its ETag, and a changed one in full', async () => {
+    const file = path.join(dir, 'renderer', 'assets', 'app.js');
+    const first = await request(port, '/assets/app.js');
+    const etag = first.headers.etag!;
+    expect(etag).toMatch(/^W\/"/);
+    const again = await request(port, '/assets/app.js', { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers['content-security-policy']).toContain("script-src 'self'");
+
+    await writeFile(file, 'console.log("lookout, rebuilt");');
+    const changed = await request(port, '/assets/app.js', { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toBe('console.log("lookout, rebuilt");');
+    expect(changed.headers.etag).not.toBe(etag);
+    await writeFile(file, 'console.log("lookout");');
   });
 
   it('refuses path traversal in every spelling', async () => {
