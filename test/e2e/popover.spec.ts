@@ -95,9 +95,10 @@ test('the popover: live figures, an injected fault becomes an alert, ack silence
   const threshold = page.getByLabel('Error rate: warning at');
   await threshold.fill('lots');
   await threshold.press('Enter');
+  // The field names its issue only once the save has been refused: wait for that before reading which it is.
+  await expect(threshold).toHaveAttribute('aria-invalid', 'true');
   const issue = page.locator(`#${await threshold.getAttribute('aria-describedby')}`);
   await expect(issue).toContainText(/number|ratio/);
-  await expect(threshold).toHaveAttribute('aria-invalid', 'true');
   await threshold.fill('0.1');
   await threshold.press('Enter');
   await expect(threshold).not.toHaveAttribute('aria-invalid', 'true');
