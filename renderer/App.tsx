@@ -7,6 +7,8 @@ import { LinksView } from './features/links/LinksView';
 import { MachineView } from './features/machine/MachineView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StackView } from './features/stack/StackView';
+import { useStackStore } from './features/stack/useStackStore';
+import { AfterFirstPaint } from './ui/AfterFirstPaint';
 
 /** The popover / browser tab. Browser mode without a token cannot call anything, so it says how to get one. */
 export function App({ resolution }: { resolution: ApiResolution }) {
@@ -36,13 +38,17 @@ function Popover({ api }: { api: Api }) {
       }),
     [api],
   );
+  // The first screen is the stack and the alerts; the rest follows once that has painted (or failed to load).
+  const firstScreenShown = useStackStore((s) => s.snapshot !== null || s.error !== null);
   return (
     <main className="app">
       <StackView api={api} />
       <AlertsView api={api} />
-      <MachineView api={api} />
-      <LinksView api={api} />
-      <SettingsView api={api} />
+      <AfterFirstPaint ready={firstScreenShown}>
+        <MachineView api={api} />
+        <LinksView api={api} />
+        <SettingsView api={api} />
+      </AfterFirstPaint>
     </main>
   );
 }

@@ -1,14 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { resolveApi } from './api';
 import { App } from './App';
+import { resolution } from './boot';
 import { startIpcRoundTrip } from './lib/ipc-roundtrip';
 import './styles.css';
 
-// Resolved once, before React renders: taking the token rewrites the URL, which must not repeat.
-const resolution = resolveApi();
-// The UI's own round trip to main, for lookout_app_ipc_roundtrip_seconds (runs for the page's lifetime).
-if (resolution.kind === 'ready') startIpcRoundTrip(resolution.api);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
@@ -16,3 +12,5 @@ createRoot(root).render(
     <App resolution={resolution} />
   </StrictMode>,
 );
+// The UI's own round trip to main, for lookout_app_ipc_roundtrip_seconds (runs for the page's lifetime).
+if (resolution.kind === 'ready') startIpcRoundTrip(resolution.api);

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
 import type { AlertsSnapshot } from '../../../common/model';
 import { follow } from '../../lib/follow';
+import { sharedConnection } from '../../lib/shared-connection';
 
 export interface AlertsStore {
   snapshot: AlertsSnapshot | null;
@@ -38,7 +39,7 @@ export const useAlertsStore = create<AlertsStore>()((set, get) => {
     error: null,
     api: null,
 
-    connect(api) {
+    connect: sharedConnection((api) => {
       set({ api });
       return follow(
         api,
@@ -50,7 +51,7 @@ export const useAlertsStore = create<AlertsStore>()((set, get) => {
         },
         (err) => set({ error: `Could not load alerts: ${message(err)}` }),
       );
-    },
+    }),
     ack: (id) => run(id, async (api) => (await api.alerts.ack({ id })).alerts),
     snooze: (id, duration) => run(id, async (api) => (await api.alerts.snooze({ id, duration })).alerts),
     undo: (silenceId) => run(silenceId, (api) => api.silences.delete({ id: silenceId })),

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
 import type { CollectorStatus, HistoryRange, MetricsHistory, MetricsSample } from '../../../common/model';
+import { sharedConnection } from '../../lib/shared-connection';
 
 /** Live window kept in the renderer: 15 minutes at the 1 s UI interval, like main's ring buffer. */
 export const LIVE_CAPACITY = 900;
@@ -33,7 +34,7 @@ export const useMachineStore = create<MachineStore>()((set, get) => ({
   error: null,
   api: null,
 
-  connect(api) {
+  connect: sharedConnection((api) => {
     set({ api });
     let active = true;
     let pushed: MetricsSample[] = [];
@@ -63,7 +64,7 @@ export const useMachineStore = create<MachineStore>()((set, get) => ({
       clearInterval(timer);
       if (get().api === api) set({ api: null });
     };
-  },
+  }),
 
   async setRange(range) {
     set({ range });

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { fieldPath } from '../../../common/field-path';
 import type { Api } from '../../../common/ipc';
 import type { SettingsChange, SettingsDocument } from '../../../common/model';
+import { sharedConnection } from '../../lib/shared-connection';
 
 export interface SettingsStore {
   settings: SettingsDocument | null;
@@ -34,7 +35,7 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
   error: null,
   api: null,
 
-  connect(api) {
+  connect: sharedConnection((api) => {
     set({ api });
     let active = true;
     const off = api.on('settings:changed', (view) => set({ settings: view.settings, fileError: view.error, file: view.file }));
@@ -47,7 +48,7 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
       off();
       if (get().api === api) set({ api: null });
     };
-  },
+  }),
 
   async save(changes) {
     const { api } = get();

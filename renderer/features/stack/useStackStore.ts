@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
 import type { ComponentId, StackSnapshot } from '../../../common/model';
 import { follow } from '../../lib/follow';
+import { sharedConnection } from '../../lib/shared-connection';
 
 /** The command in flight; the UI disables buttons while one runs. `components` undefined = whole stack. */
 export interface PendingAction {
@@ -47,7 +48,7 @@ export const useStackStore = create<StackStore>()((set, get) => {
     error: null,
     api: null,
 
-    connect(api) {
+    connect: sharedConnection((api) => {
       set({ api });
       const off = follow(
         api,
@@ -60,7 +61,7 @@ export const useStackStore = create<StackStore>()((set, get) => {
         off();
         if (get().api === api) set({ api: null });
       };
-    },
+    }),
 
     start: (components) => run('start', components),
     stop: (components) => run('stop', components),

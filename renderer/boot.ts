@@ -1,0 +1,16 @@
+/**
+ * The page's first module, loaded before the React bundle (see index.html): it resolves the api and
+ * connects the stores of the first screen (stack and alerts), so their data is on its way, or already
+ * here, while react-dom is still being fetched and compiled. The connections last as long as the page.
+ */
+import { resolveApi } from './api';
+import { useAlertsStore } from './features/alerts/useAlertsStore';
+import { useStackStore } from './features/stack/useStackStore';
+
+// Resolved once: taking the token rewrites the URL, which must not repeat.
+export const resolution = resolveApi();
+
+if (resolution.kind === 'ready') {
+  useStackStore.getState().connect(resolution.api);
+  useAlertsStore.getState().connect(resolution.api);
+}
