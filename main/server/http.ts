@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { EVENTS_PATH } from '../../common/ipc';
 import type { Core } from '../core/core';
@@ -10,6 +8,7 @@ import { checkRequest, parseTarget } from './auth';
 import { createEventStreams } from './events';
 import { HttpError, sendError, sendJson } from './respond';
 import { createApiRouter } from './routes';
+import { createStaticFiles } from './static-files';
 
 /** The only interface browser mode listens on. */
 export const LISTEN_HOST = '127.0.0.1';
@@ -47,20 +46,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 /** The URL handed to users: the token rides in the fragment, which browsers never send to a server or a log. */
 export function userUrl(url: string, token: string): string {
   return `${url.replace(/\/$/, '')}/#token=${token}`;
@@ -76,6 +61,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const events = createEventStreams(core, opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs });
   const staticRoot = opts.staticDir ? await realpath(opts.staticDir).catch(() => null) : null;
   if (opts.staticDir && !staticRoot) logger.warn({ staticDir: opts.staticDir }, 'UI files not found; serving the API only');
+  const staticFiles = staticRoot ? createStaticFiles(staticRoot) : null;
   let port = opts.port;
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,31 +92,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       throw new HttpError(405, `${req.method} is not allowed here`, 'method_not_allowed', { Allow: 'GET, HEAD' });
     }
-    if (!staticRoot) throw new HttpError(404, 'this Lookout serves the API only (no UI build found; run npm run build)', 'not_found');
-    const file = await resolveStatic(staticRoot, pathname);
-    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    const info = await stat(file);
+    if (!staticFiles) throw new HttpError(404, 'this Lookout serves the API only (no UI build found; run npm run build)', 'not_found');
+    const file = await staticFiles.get(pathname);
     // Every file revalidates (index.html and the entry scripts keep their names across builds, and a stale
     // copy would run an old UI against a new API), but an unchanged one is answered 304 from the browser's
     // cache, which also lets Chromium reuse its compiled code for the bundle: a reopened page starts sooner.
-    const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
-    const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
-    if (req.headers['if-none-match'] === etag) {
+    const headers = { ETag: file.etag, 'Cache-Control': 'no-cache' };
+    if (req.headers['if-none-match'] === file.etag) {
       res.writeHead(304, headers);
       res.end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': info.size });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const stream = createReadStream(file);
-      stream.on('error', reject);
-      res.on('close', resolve);
-      stream.pipe(res);
-    });
+    res.writeHead(200, { ...headers, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
   const server = createServer((req, res) => {
@@ -187,41 +161,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 /** The path without the query string: queries are not secret today, but logs should not start collecting them. */
 function requestPathForLog(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0] ?? '/';
-}
-
-/**
- * Map a URL path to a file under the UI root: '/' is index.html, everything else must be /assets/<file>.
- * Refuses '..' segments (also percent-encoded ones that survive URL parsing, like `..%2f`), backslashes and
- * NUL, then checks the real path (symlinks resolved) is still inside the root.
- */
-async function resolveStatic(root: string, pathname: string): Promise<string> {
-  const notFound = new HttpError(404, `not found: ${pathname}`, 'not_found');
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    throw new HttpError(400, 'malformed path', 'bad_request');
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) throw new HttpError(400, 'malformed path', 'bad_request');
-  const segments = decoded.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '..' || s === '.')) throw new HttpError(400, 'path traversal refused', 'bad_request');
-
-  let relative: string;
-  if (segments.length === 0 || (segments.length === 1 && segments[0] === 'index.html')) relative = 'index.html';
-  else if (segments[0] === 'assets' && segments.length > 1) relative = segments.join('/');
-  else throw notFound;
-
-  const candidate = path.join(root, relative);
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch {
-    throw notFound;
-  }
-  if (!real.startsWith(root + path.sep)) throw notFound;
-  const info = await stat(real);
-  if (!info.isFile()) throw notFound;
-  return real;
 }
 
 function listenError(err: NodeJS.ErrnoException, port: number): Error {
