@@ -1,0 +1,67 @@
+/**
+ * Peers for the popover's first render, served to the same Chromium in the same run: a page with no
+ * framework, and a React page that renders one paragraph. Both set the mark the popover sets
+ * (`lookout:first-render`) in the same place (after their first commit), so the three figures differ only
+ * in what the page does: they show how much of the popover's time is the browser's and React's own.
+ */
+import { build } from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+const page = (script: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peer</title><script type="module" src="/${script}"></script></head><body><div id="root"></div></body></html>`;
+
+const BLANK = `const p = document.createElement('p');
+p.textContent = 'blank';
+document.getElementById('root').append(p);
+requestAnimationFrame(() => setTimeout(() => performance.mark('lookout:first-render')));`;
+
+// Built like the popover's bundle (minified, production React), from this repository's react and react-dom.
+const HELLO = `import { useEffect } from 'react';
+import { createRoot } from 'react-dom/client';
+function Hello() {
+  useEffect(() => { performance.mark('lookout:first-render'); }, []);
+  return <p>hello</p>;
+}
+createRoot(document.getElementById('root')).render(<Hello />);`;
+
+export interface PeerPages {
+  blankUrl: string;
+  reactUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startPeerPages(): Promise<PeerPages> {
+  const bundle = await build({
+    stdin: { contents: HELLO, loader: 'tsx', resolveDir: ROOT },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120'],
+    jsx: 'automatic',
+    minify: true,
+    write: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const files: Record<string, [string, string]> = {
+    '/blank.html': ['text/html', page('blank.js')],
+    '/blank.js': ['text/javascript', BLANK],
+    '/react.html': ['text/html', page('react.js')],
+    '/react.js': ['text/javascript', bundle.outputFiles[0]!.text],
+  };
+  const server: Server = createServer((req, res) => {
+    const file = files[req.url ?? ''];
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': `${file[0]}; charset=utf-8`, 'Cache-Control': 'no-cache' }).end(file[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    blankUrl: `${base}/blank.html`,
+    reactUrl: `${base}/react.html`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
