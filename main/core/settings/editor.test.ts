@@ -43,6 +43,15 @@ describe('updateSettingsFile', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('adds an IPC endpoint the way the popover sends it, naming the field a refused one got wrong', async () => {
+    await writeFile(file, JSON.stringify({ services: [{ name: 'llm', url: 'http://127.0.0.1:8080' }] }));
+    const remote = await updateSettingsFile({ settings: file }, [{ path: ['services', 0, 'ipc', 0], value: { name: 'api', address: '10.0.0.5:8081' } }], defaultSettings());
+    expect(remote.ok === false && remote.issues.map((i) => i.path)).toEqual(['services[0].ipc[0].address']);
+    const local = await updateSettingsFile({ settings: file }, [{ path: ['services', 0, 'ipc', 0], value: { name: 'api', address: '127.0.0.1:8081' } }], defaultSettings());
+    expect(local.ok).toBe(true);
+    expect(JSON.parse(await readFile(file, 'utf8')).services[0].ipc).toEqual([{ name: 'api', address: '127.0.0.1:8081' }]);
+  });
+
   it('starts from the settings in force when the file is not JSON', async () => {
     await writeFile(file, '{ broken');
     const result = await updateSettingsFile({ settings: file }, [{ path: ['lookout', 'port'], value: 9470 }], defaultSettings());

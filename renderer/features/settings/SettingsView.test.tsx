@@ -1,7 +1,8 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsChange, SettingsUpdateResult } from '../../../common/model';
 import { fakeApi } from '../../../test/fakes/fake-api';
+import { ipcTarget } from './ServicesEditor';
 import { SettingsView } from './SettingsView';
 import { useSettingsStore } from './useSettingsStore';
 
@@ -59,5 +60,59 @@ describe('SettingsView', () => {
     const row = screen.getByRole('listitem', { name: 'llm' });
     fireEvent.click(within(row).getByRole('button', { name: 'Remove llm' }));
     expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['services', 0] }] });
+  });
+
+  it('adds IPC endpoints to a service as main expects them, shows a refused one\'s reason, and removes one', async () => {
+    const withIpc = { ...settings, services: [{ ...settings.services[0]!, ipc: [{ name: 'gui', socketPath: '/tmp/gui.sock' }] }] };
+    const fake = fakeApi({
+      'settings:get': () => ({ settings: withIpc, error: null, file: '/s.json' }),
+      'settings:update': (req) => {
+        const [change] = (req as { changes: SettingsChange[] }).changes;
+        const target = change!.value as { address?: string } | undefined;
+        // As main's schema answers: the issue names the field inside the new entry.
+        if (target?.address === '10.0.0.5:8081') return { ok: false, issues: [{ path: 'services[0].ipc[1].address', message: 'must be a loopback address and port such as 127.0.0.1:8081' }] };
+        return { ok: true, settings: withIpc };
+      },
+    });
+    render(<SettingsView api={fake.api} />);
+    const endpoints = await screen.findByRole('list', { name: 'IPC endpoints of llm' });
+    expect(within(endpoints).getByText('/tmp/gui.sock')).toBeTruthy();
+
+    const name = screen.getByLabelText('New IPC endpoint name for llm') as HTMLInputElement;
+    const endpoint = screen.getByLabelText('New IPC endpoint for llm') as HTMLInputElement;
+    fireEvent.change(name, { target: { value: 'memory' } });
+    fireEvent.change(endpoint, { target: { value: '10.0.0.5:8081' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add IPC endpoint to llm' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/loopback address/);
+    expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['services', 0, 'ipc', 1], value: { name: 'memory', address: '10.0.0.5:8081' } }] });
+    expect(endpoint.value).toBe('10.0.0.5:8081');
+
+    fireEvent.change(endpoint, { target: { value: '127.0.0.1:8081' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add IPC endpoint to llm' }));
+    await waitFor(() => expect(endpoint.value).toBe(''));
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    fireEvent.click(within(endpoints).getByRole('button', { name: 'Remove IPC endpoint gui of llm' }));
+    expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['services', 0, 'ipc', 0] }] });
+  });
+
+  it('shows why a new service was refused under the add row', async () => {
+    const fake = fakeApi({
+      'settings:get': () => ({ settings, error: null, file: '/s.json' }),
+      'settings:update': () => ({ ok: false, issues: [{ path: 'services[1].url', message: 'must be an http:// or https:// URL such as http://127.0.0.1:8080' }] }),
+    });
+    render(<SettingsView api={fake.api} />);
+    fireEvent.change(await screen.findByLabelText('New service name'), { target: { value: 'vector' } });
+    fireEvent.change(screen.getByLabelText('New service URL'), { target: { value: 'localhost:6333' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add service' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/http:\/\/ or https:\/\//);
+  });
+});
+
+describe('ipcTarget', () => {
+  it('reads a path as a socket, an http URL as a URL and anything else as an address', () => {
+    expect(ipcTarget('a', ' /tmp/a.sock ')).toEqual({ name: 'a', socketPath: '/tmp/a.sock' });
+    expect(ipcTarget('b', 'HTTP://127.0.0.1:8081/health')).toEqual({ name: 'b', url: 'HTTP://127.0.0.1:8081/health' });
+    expect(ipcTarget('c', 'localhost:8081')).toEqual({ name: 'c', address: 'localhost:8081' });
   });
 });

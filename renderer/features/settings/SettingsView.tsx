@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Api } from '../../../common/ipc';
-import { Button } from '../../ui/Button';
 import { ChannelSecrets } from './ChannelSecrets';
+import { ServicesEditor } from './ServicesEditor';
 import { FIELD_GROUPS, type FieldSpec } from './fields';
 import { pathKey, useSettingsStore, valueAt } from './useSettingsStore';
 
@@ -85,53 +85,6 @@ function Field({ field }: { field: FieldSpec }) {
       />
       {issue ? <span id={`${id}-issue`} role="alert" className="field-issue">{issue}</span> : saved ? <span className="field-saved">saved</span> : null}
     </div>
-  );
-}
-
-interface ServiceDoc {
-  name?: string;
-  url?: string;
-  metricsPath?: string;
-}
-
-/** The user's services: each is a scrape target (and later, IPC endpoints and a watched process). */
-function ServicesEditor() {
-  const services = useSettingsStore((s) => (valueAt(s.settings, ['services']) as ServiceDoc[] | undefined) ?? []);
-  const save = useSettingsStore((s) => s.save);
-  const addIssue = useSettingsStore((s) => s.issues[`services[${services.length}].name`] ?? s.issues[`services[${services.length}].url`]);
-  const [name, setName] = useState('');
-  const [url, setUrl] = useState('');
-
-  const add = async () => {
-    if (await save([{ path: ['services', services.length], value: { name, url } }])) {
-      setName('');
-      setUrl('');
-    }
-  };
-
-  return (
-    <fieldset className="field-group">
-      <legend>Services</legend>
-      {services.length === 0 && <p className="muted">No services yet: add the ones Prometheus should scrape.</p>}
-      <ul className="services" role="list">
-        {services.map((svc, i) => (
-          <li key={`${svc.name}-${i}`} aria-label={svc.name}>
-            <span className="service-name">{svc.name}</span> <code>{svc.url}{svc.metricsPath && svc.metricsPath !== '/metrics' ? svc.metricsPath : ''}</code>{' '}
-            <Button aria-label={`Remove ${svc.name}`} onClick={() => void save([{ path: ['services', i], value: undefined }])}>
-              Remove
-            </Button>
-          </li>
-        ))}
-      </ul>
-      <div className="service-add">
-        <input aria-label="New service name" placeholder="name" value={name} onChange={(e) => setName(e.target.value)} />
-        <input aria-label="New service URL" placeholder="http://127.0.0.1:8080" value={url} onChange={(e) => setUrl(e.target.value)} />
-        <Button onClick={() => void add()} disabled={!name || !url}>
-          Add
-        </Button>
-      </div>
-      {addIssue && <p role="alert" className="field-issue">{addIssue}</p>}
-    </fieldset>
   );
 }
 
