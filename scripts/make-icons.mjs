@@ -1,6 +1,7 @@
 // Writes the tray template icons (assets/tray/trayTemplate-<state>[@2x].png): black glyphs on
-// transparency, which macOS tints for light and dark menubars. No image library: shapes are
-// described in a 16×16 unit space, rasterised with 8×8 supersampling and encoded as PNG with node:zlib.
+// transparency, which macOS tints for light and dark menubars; and the app icon (assets/icon.png,
+// 1024×1024, which electron-builder turns into the .icns). No image library: shapes are described in
+// a 16×16 unit space, rasterised with supersampling and encoded as PNG with node:zlib.
 // Run: node scripts/make-icons.mjs
 import { mkdir, writeFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
@@ -51,20 +52,43 @@ const GLYPHS = {
   ...Object.fromEntries(Array.from({ length: SPINNER_FRAMES }, (_, k) => [`starting-${k}`, spinner(8, 5.6, k)])),
 };
 
+/** A rounded square: the macOS app icon's plate (the grid leaves a margin of about 1/10 on each side). */
+const roundedSquare = (x0, x1, r) => (x, y) => {
+  const dx = Math.max(x0 + r - x, 0, x - (x1 - r));
+  const dy = Math.max(x0 + r - y, 0, y - (x1 - r));
+  return x >= x0 && x <= x1 && y >= x0 && y <= x1 && dx * dx + dy * dy <= r * r;
+};
+
+/** The app icon, back to front: a deep blue plate, a white lens (Lookout's eye on the stack), a green "all good" dot. */
+const APP_ICON = [
+  { shape: roundedSquare(1.56, 14.44, 2.9), rgb: [28, 43, 84] },
+  { shape: union(ring(4.6, 1.15), disc(1.7)), rgb: [255, 255, 255] },
+  { shape: disc(1.25, 11.6, 4.4), rgb: [52, 199, 89] },
+];
+
 // ---- rasterise -----------------------------------------------------------------------------------
-function rasterise(shape, size) {
-  const ss = 8;
+/** Layers of { shape, rgb } painted in order, each pixel's coverage from ss×ss samples. */
+function rasterise(layers, size, ss = 8) {
   const scale = 16 / size;
-  const rgba = Buffer.alloc(size * size * 4); // black: only alpha is set
+  const rgba = Buffer.alloc(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let hits = 0;
-      for (let sy = 0; sy < ss; sy++) {
-        for (let sx = 0; sx < ss; sx++) {
-          if (shape((px + (sx + 0.5) / ss) * scale, (py + (sy + 0.5) / ss) * scale)) hits++;
+      const i = (py * size + px) * 4;
+      for (const { shape, rgb } of layers) {
+        let hits = 0;
+        for (let sy = 0; sy < ss; sy++) {
+          for (let sx = 0; sx < ss; sx++) {
+            if (shape((px + (sx + 0.5) / ss) * scale, (py + (sy + 0.5) / ss) * scale)) hits++;
+          }
         }
+        if (hits === 0) continue;
+        // "Over" compositing of this layer's coverage onto what is already there.
+        const a = hits / (ss * ss);
+        const below = rgba[i + 3] / 255;
+        const out = a + below * (1 - a);
+        for (let c = 0; c < 3; c++) rgba[i + c] = Math.round((rgb[c] * a + rgba[i + c] * below * (1 - a)) / out);
+        rgba[i + 3] = Math.round(out * 255);
       }
-      rgba[(py * size + px) * 4 + 3] = Math.round((hits / (ss * ss)) * 255);
     }
   }
   return rgba;
@@ -110,7 +134,9 @@ await mkdir(outDir, { recursive: true });
 for (const [state, shape] of Object.entries(GLYPHS)) {
   for (const [suffix, size] of [['', 16], ['@2x', 32]]) {
     const file = `${outDir}/trayTemplate-${state}${suffix}.png`;
-    await writeFile(file, encodePng(rasterise(shape, size), size));
+    await writeFile(file, encodePng(rasterise([{ shape, rgb: [0, 0, 0] }], size), size));
     console.log(`wrote ${file.slice(root.length)}`);
   }
 }
+await writeFile(`${root}assets/icon.png`, encodePng(rasterise(APP_ICON, 1024, 3), 1024));
+console.log('wrote assets/icon.png');
