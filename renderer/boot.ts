@@ -1,7 +1,7 @@
 /**
- * The page's first module, loaded before the React bundle (see index.html): it resolves the api and
- * connects the stores of the first screen (stack and alerts), so their data is on its way, or already
- * here, while react-dom is still being fetched and compiled. The connections last as long as the page.
+ * The page's first module (main.tsx imports it before anything else): it resolves the api and connects
+ * the stores of the first screen (stack and alerts), so their data is on its way, or already here, while
+ * react-dom, most of the bundle, is still being evaluated. The connections last as long as the page.
  */
 import { resolveApi } from './api';
 import { useAlertsStore } from './features/alerts/useAlertsStore';

@@ -1,13 +1,15 @@
 /**
- * Peers for the popover's first render, served to the same Chromium in the same run: a page with no
- * framework, and a React page that renders one paragraph. Both set the mark the popover sets
- * (`lookout:first-render`) in the same place (after their first commit), so the three figures differ only
- * in what the page does: they show how much of the popover's time is the browser's and React's own.
+ * Peers for the popover's first render, served to the same Chromium in the same run, with the same
+ * response headers: a page with no framework, and a React page that renders one paragraph. Both set the
+ * marks the popover sets, at the same points (`lookout:app-evaluated` once their script has run,
+ * `lookout:first-render` after their first commit), so the three figures differ only in what the page
+ * does: they show how much of the popover's time is the browser's own, and React's.
  */
 import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SECURITY_HEADERS } from '../../main/server/http';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -17,6 +19,7 @@ const page = (script: string) =>
 const BLANK = `const p = document.createElement('p');
 p.textContent = 'blank';
 document.getElementById('root').append(p);
+performance.mark('lookout:app-evaluated');
 requestAnimationFrame(() => setTimeout(() => performance.mark('lookout:first-render')));`;
 
 // Built like the popover's bundle (minified, production React), from this repository's react and react-dom.
@@ -26,6 +29,7 @@ function Hello() {
   useEffect(() => { performance.mark('lookout:first-render'); }, []);
   return <p>hello</p>;
 }
+performance.mark('lookout:app-evaluated');
 createRoot(document.getElementById('root')).render(<Hello />);`;
 
 export interface PeerPages {
@@ -55,7 +59,9 @@ export async function startPeerPages(): Promise<PeerPages> {
   const server: Server = createServer((req, res) => {
     const file = files[req.url ?? ''];
     if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': `${file[0]}; charset=utf-8`, 'Cache-Control': 'no-cache' }).end(file[1]);
+    // Lookout's own security headers: Cross-Origin-Opener-Policy alone moves the page into a new
+    // renderer process, which costs tens of milliseconds on this harness's first navigation.
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': `${file[0]}; charset=utf-8`, 'Cache-Control': 'no-cache' }).end(file[1]);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
