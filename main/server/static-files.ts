@@ -25,9 +25,9 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * The built UI under `root`, kept in memory once read. Opening the page asks for four files at once, and
- * reading each from disk took several thread-pool round trips that queue behind the metrics collectors'
- * reads; a cached file costs one stat, which is what notices a rebuild while Lookout runs.
+ * The built UI under `root`, kept in memory once read. Reading a file from disk takes several thread-pool
+ * round trips (realpath, stat, open, read, close) that queue behind the metrics collectors' reads; a
+ * cached file costs one stat, which is what notices a rebuild while Lookout runs.
  */
 export function createStaticFiles(root: string): { get(pathname: string): Promise<StaticFile> } {
   const cache = new Map<string, { real: string; size: number; mtimeMs: number; file: StaticFile }>();
