@@ -1,5 +1,5 @@
 import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AfterFirstPaint } from './AfterFirstPaint';
 
 afterEach(cleanup);
@@ -16,5 +16,17 @@ describe('AfterFirstPaint', () => {
 
     view.rerender(<AfterFirstPaint ready={false}><p>below</p></AfterFirstPaint>);
     expect(screen.getByText('below')).toBeTruthy();
+  });
+
+  it('mounts anyway when no frame comes (a hidden window)', async () => {
+    const raf = vi.spyOn(globalThis, 'requestAnimationFrame').mockImplementation(() => 0);
+    try {
+      render(<AfterFirstPaint ready><p>below</p></AfterFirstPaint>);
+      expect(screen.queryByText('below')).toBeNull();
+      expect(await screen.findByText('below', undefined, { timeout: 1_000 })).toBeTruthy();
+      expect(raf).toHaveBeenCalled();
+    } finally {
+      raf.mockRestore();
+    }
   });
 });
