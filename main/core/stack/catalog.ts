@@ -96,6 +96,9 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
       listen(s.stack.components.prometheus.port),
       `--web.external-url=http://127.0.0.1:${s.stack.components.prometheus.port}/`,
       '--web.enable-lifecycle',
+      // A firing alert is sent again every 15 s rather than every minute, so one lost delivery (Alertmanager
+      // busy reloading, say) delays a notification by seconds, not by a minute.
+      '--rules.alert.resend-delay=15s',
     ],
   },
   grafana: GRAFANA_SPEC,
