@@ -104,7 +104,7 @@ function AddRow(props: { path: SettingsChange['path']; labels: [string, string];
   const [a, setA] = useState('');
   const [b, setB] = useState('');
   const add = async () => {
-    if (await save([{ path, value: value(a.trim(), b) }])) {
+    if (await save([{ path, value: value(a.trim(), b.trim()) }])) {
       setA('');
       setB('');
     }
