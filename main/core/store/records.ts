@@ -88,6 +88,16 @@ export interface LogRecord {
   spanId: string | null;
   /** Every other structured field of the line (JSON or logfmt keys, OTLP attributes). */
   attributes: Attributes;
+  /**
+   * Filled by the log analysis (main/core/logs) before a record is stored; producers leave them out.
+   * The pattern the message belongs to (variables masked) and its stable id.
+   */
+  templateId?: string | null;
+  template?: string | null;
+  /** A duration the line logs (`duration_ms`, `took 12ms`, …), in milliseconds; for latency per pattern or route. */
+  durationMs?: number | null;
+  /** The route or operation the duration belongs to, when the line names one. */
+  route?: string | null;
 }
 
 /** Where producers hand their records; the store implements it (batched, off the hot path). */
