@@ -165,10 +165,10 @@ export interface MetricsHistory {
  */
 export type SettingsDocument = { [key: string]: unknown };
 
-/** One edit from the settings UI: set `value` at `path` (e.g. ['stack', 'components', 'prometheus', 'port']). */
+/** One edit from the settings UI: set `value` at `path` (e.g. ['stack', 'components', 'prometheus', 'port']); no value removes the field. */
 export interface SettingsChange {
   path: Array<string | number>;
-  value: unknown;
+  value?: unknown;
 }
 
 /** A validation problem, with the dotted path of the field it belongs beside (`services[0].url`). */

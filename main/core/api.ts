@@ -32,7 +32,10 @@ export const requestSchemas = {
   'settings:update': z
     .object({
       changes: z
-        .array(z.object({ path: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1), value: z.unknown() }).strict())
+        .array(
+          // No `value` removes the field (its default applies again).
+          z.object({ path: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1), value: z.unknown().optional() }).strict(),
+        )
         .min(1)
         .max(100),
     })

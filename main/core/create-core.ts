@@ -16,7 +16,7 @@ import { createNativeMetrics } from './metrics/native-metrics';
 import { RingBuffer } from './metrics/ring-buffer';
 import { createPrometheusClient } from './prometheus/client';
 import { quickLinks } from './links/quick-links';
-import { updateSettingsFile } from './settings/editor';
+import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
 import { createDemoTargets } from './settings/demo-targets';
 import { overallState } from './stack/overall';
@@ -29,6 +29,7 @@ export function createCore(deps: CoreDeps): Core {
   const paths = layout(deps.home);
   const { logger } = deps;
   const settings = createSettingsStore(paths, logger);
+  const editor = createSettingsEditor(paths);
   const events = new EventEmitter();
   let lastOverall: OverallState | null = null;
   let firingWorst: AlertSeverity | null = null;
@@ -148,7 +149,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     'settings:get': async () => settingsView(),
     'links:get': async () => ({ links: quickLinks(settings.current()) }),
-    'settings:update': async (req) => updateSettingsFile(paths, req.changes, settings.current()),
+    'settings:update': async (req) => editor.update(req.changes, settings.current()),
     ...alerting.handlers,
   } satisfies Handlers;
 

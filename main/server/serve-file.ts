@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApi, EVENTS_PATH, fillPath, HTTP_ROUTES, type Api, type Channel, type ErrorEnvelope, type Req, type Res } from '../../common/ipc';
+import { writeFileAtomic } from '../core/atomic-write';
 import type { Paths } from '../core/paths';
 
 /** What a running `lookout serve` tells local clients (the CLI, scripts, benchmarks): where it is and how to get in. */
@@ -18,11 +19,7 @@ export interface ServeInfo {
  */
 export async function writeServeFile(paths: Pick<Paths, 'serveFile'>, info: ServeInfo): Promise<void> {
   await mkdir(path.dirname(paths.serveFile), { recursive: true });
-  const temp = `${paths.serveFile}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  // The mode passed to writeFile is masked by umask and ignored if the temp file existed.
-  await chmod(temp, 0o600);
-  await rename(temp, paths.serveFile);
+  await writeFileAtomic(paths.serveFile, `${JSON.stringify(info, null, 2)}\n`);
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { AlertsSnapshot } from '../../common/model';
-import { durationMs } from '../../main/core/alerts/settings-schema';
+import { durationMs } from '../../main/core/settings/prom-units';
 import { defaultSettings } from '../../main/core/settings/schema';
 import { crashService, notifySendStandIn, startGuiService } from '../../test/support/alerting';
 import { startServe } from '../../test/support/serve';

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { durationMs } from '../../main/core/alerts/settings-schema';
+import { durationMs } from '../../main/core/settings/prom-units';
 import { ALERT_NAMES, alertRules } from '../../main/core/alerts/rules';
 import { receiversFor } from '../../main/core/alerts/routing';
 import { paths as makePaths } from '../../main/core/paths';

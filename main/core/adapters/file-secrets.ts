@@ -1,7 +1,8 @@
-import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { SECRET_NAMES, type SecretName, type SecretsStatus } from '../../../common/model';
 import type { Secrets } from '../alerts/ports';
 import { secretFile } from '../alerts/secret-files';
+import { writeFileAtomic } from '../atomic-write';
 
 /**
  * Secrets as 0600 files in a 0700 directory (browser mode). Alertmanager reads these very files via
@@ -19,11 +20,8 @@ export function createFileSecrets(secretsDir: string): Secrets {
     async set(name, value) {
       await ensureDir();
       const file = secretFile(secretsDir, name);
-      const temp = `${file}.${process.pid}.tmp`;
       // No trailing newline: Alertmanager uses file contents as they are (a URL, a password, a header value).
-      await writeFile(temp, value, { mode: 0o600 });
-      await chmod(temp, 0o600);
-      await rename(temp, file);
+      await writeFileAtomic(file, value);
     },
     async clear(name) {
       await rm(secretFile(secretsDir, name), { force: true });

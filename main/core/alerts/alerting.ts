@@ -27,7 +27,7 @@ import { NotificationLog } from './notification-log';
 import { NotifiedStore } from './notified-store';
 import type { NotificationAction, Notifier, Secrets } from './ports';
 import { SECRET_SETTING, secretProblem } from './secret-files';
-import { durationMs } from './settings-schema';
+import { durationMs } from '../settings/prom-units';
 import { Silencer } from './silences';
 import { evaluateWatchdog } from './watchdog';
 

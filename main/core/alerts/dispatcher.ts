@@ -13,7 +13,8 @@ import type { Clock, Timer } from '../ports';
 import type { Decision } from './decide';
 import type { NotificationLog } from './notification-log';
 import type { DesktopNotification, NotificationAction, Notifier } from './ports';
-import { durationMs, type AlertsSettings } from './settings-schema';
+import { durationMs } from '../settings/prom-units';
+import type { AlertsSettings } from './settings-schema';
 
 export interface DispatcherDeps {
   notifier: Notifier | null;

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { writeFileAtomic } from '../atomic-write';
 import type { NotifiedState } from './decide';
 
 /**
@@ -37,9 +38,7 @@ export class NotifiedStore {
     const text = `${JSON.stringify({ version: 1, groups: state }, null, 2)}\n`;
     this.writing = this.writing.then(async () => {
       await mkdir(path.dirname(this.file), { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temp, text, { mode: 0o600 });
-      await rename(temp, this.file);
+      await writeFileAtomic(this.file, text);
     });
     return this.writing;
   }

@@ -5,14 +5,12 @@
  * webhook token) are never here: they live in 0600 files under $LOOKOUT_HOME/secrets.
  */
 import { z } from 'zod';
+import { promDuration } from '../settings/prom-units';
 
-/** Prometheus duration syntax (e.g. 15s, 1m30s). */
-const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 const JOB_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-const duration = () =>
-  z.string().refine((s) => s.length > 0 && PROM_DURATION.test(s), { message: 'must be a Prometheus duration such as 30s, 5m or 1h' });
+const duration = () => promDuration('30s, 5m or 1h');
 
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -205,10 +203,3 @@ export const alertsSettingsSchema = z
 
 export type AlertsSettings = z.output<typeof alertsSettingsSchema>;
 
-/** Milliseconds of a Prometheus duration string (already validated). */
-export function durationMs(text: string): number {
-  const units: Record<string, number> = { y: 365 * 86_400_000, w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
-  let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(n) * (units[unit!] ?? 0);
-  return total;
-}

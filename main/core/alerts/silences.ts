@@ -10,8 +10,9 @@
  * alerts/local-silences.json.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
 import type { Logger } from 'pino';
 import type { AlertSilence } from '../../../common/model';
 import type { AlertmanagerClient, AmSilence } from './alertmanager-client';
@@ -163,8 +164,6 @@ export class Silencer {
 
   private async saveLocal(): Promise<void> {
     await mkdir(path.dirname(this.deps.file), { recursive: true });
-    const temp = `${this.deps.file}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(this.local, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, this.deps.file);
+    await writeFileAtomic(this.deps.file, `${JSON.stringify(this.local, null, 2)}\n`);
   }
 }

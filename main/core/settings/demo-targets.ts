@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Paths } from '../paths';
 import { describeIssues, settingsSchema, type Settings } from './schema';
+import { writeFileAtomic } from '../atomic-write';
 
 export const DEMO_FILE_NAME = 'demo.json';
 
@@ -89,14 +90,12 @@ export async function readDemoFile(home: string, isAlive: (pid: number) => boole
   return { demo: parsed.data, problem: null };
 }
 
-/** Publish the demo's targets atomically (write a temp file, rename), so a watcher never reads half a file. */
+/** Publish the demo's targets atomically, so a watcher never reads half a file. */
 export async function writeDemoFile(home: string, demo: DemoFileInput): Promise<void> {
   const file = demoFilePath(home);
   const checked = demoFileSchema.parse(demo);
   await fsp.mkdir(home, { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fsp.writeFile(tmp, `${JSON.stringify(checked, null, 2)}\n`);
-  await fsp.rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`);
 }
 
 /** Remove the demo file if it is ours (a newer demo may have replaced it). */

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fieldPath } from '../../../common/field-path';
-import { updateSettingsFile } from './editor';
+import { createSettingsEditor, SettingsFileError, updateSettingsFile } from './editor';
+import { lockDir, unlockDir } from '../../../test/support/locked-dir';
 import { defaultSettings } from './schema';
 
 let dir: string;
@@ -57,6 +58,46 @@ describe('updateSettingsFile', () => {
     const result = await updateSettingsFile({ settings: file }, [{ path: ['lookout', 'port'], value: 9470 }], defaultSettings());
     expect(result.ok).toBe(true);
     expect(JSON.parse(await readFile(file, 'utf8')).lookout.port).toBe(9470);
+  });
+});
+
+describe('createSettingsEditor', () => {
+  it('serialises concurrent saves: every accepted change of 12 lands, and the file stays valid JSON', async () => {
+    await writeFile(file, JSON.stringify({ services: [] }));
+    const editor = createSettingsEditor({ settings: file });
+    const names = Array.from({ length: 12 }, (_, i) => `svc${i}`);
+    // Different fields each (one service per save), all at once, as 12 concurrent API calls would.
+    const results = await Promise.all(
+      names.map((name, i) => editor.update([{ path: ['services', i], value: { name, url: `http://127.0.0.1:${8000 + i}` } }], defaultSettings())),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { services: Array<{ name: string }> };
+    expect(saved.services.map((s) => s.name)).toEqual(names);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a field removed through an edit without a value gets its default back', async () => {
+    await writeFile(file, JSON.stringify({ stack: { scrapeInterval: '9s' } }));
+    const result = await createSettingsEditor({ settings: file }).update([{ path: ['stack', 'scrapeInterval'] }], defaultSettings());
+    expect(result.ok && (result.settings as { stack: { scrapeInterval: string } }).stack.scrapeInterval).toBe('5s');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ stack: {} });
+  });
+
+  it('an unwritable settings.json is an error naming the file, and no temp file is left behind', async () => {
+    const before = JSON.stringify({ stack: { scrapeInterval: '9s' } });
+    await writeFile(file, before);
+    // Root ignores file modes, so an immutable directory is the unwritable case that holds for everyone here.
+    lockDir(dir);
+    try {
+      await expect(createSettingsEditor({ settings: file }).update([{ path: ['stack', 'scrapeInterval'], value: '7s' }], defaultSettings())).rejects.toThrow(
+        new RegExp(`cannot save ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(EPERM|EACCES)`),
+      );
+      await expect(createSettingsEditor({ settings: file }).update([{ path: ['stack', 'scrapeInterval'], value: '7s' }], defaultSettings())).rejects.toBeInstanceOf(SettingsFileError);
+    } finally {
+      unlockDir(dir);
+    }
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(await readdir(dir)).toEqual(['settings.json']);
   });
 });
 

@@ -2,19 +2,13 @@ import { z } from 'zod';
 import { fieldPath } from '../../../common/field-path';
 import { alertsSettingsSchema } from '../alerts/settings-schema';
 import { metricsSettingsSchema, serviceIpcSchema, serviceProcessSchema } from '../metrics/settings';
+import { promDuration as duration, promSize } from './prom-units';
 
-/** Prometheus duration syntax (e.g. 15s, 1m30s, 30d). */
-const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-/** Prometheus size syntax for --storage.tsdb.retention.size (e.g. 512MB, 2GB). */
-const PROM_SIZE = /^\d+(B|KB|MB|GB|TB|PB|EB)$/;
 /** Prometheus label and job names. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const JOB_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 /** Job names Lookout renders itself; a service may not reuse them. */
 export const RESERVED_JOBS = ['prometheus', 'alertmanager', 'node_exporter', 'lookout'] as const;
-
-const duration = () =>
-  z.string().refine((s) => s.length > 0 && PROM_DURATION.test(s), { message: 'must be a Prometheus duration such as 15s, 5m or 30d' });
 
 const port = z.number().int().min(1).max(65535);
 
@@ -83,7 +77,7 @@ export const settingsSchema = z
         retention: z
           .object({
             time: duration().default('30d'),
-            size: z.string().regex(PROM_SIZE, 'must be a size such as 512MB or 2GB').default('2GB'),
+            size: promSize().default('2GB'),
           })
           .strict()
           .prefault({}),
