@@ -20,7 +20,7 @@ import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
 import { createDemoTargets } from './settings/demo-targets';
 import { overallState } from './stack/overall';
-import { componentUrl } from './stack/catalog';
+import { componentUrl } from './stack/component-spec';
 import { Stack } from './stack/stack';
 import { createCoreMetrics } from './telemetry/metrics';
 

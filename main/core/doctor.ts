@@ -6,17 +6,11 @@ import type { Settings } from './settings/schema';
 import { parseSettings, type SettingsStore } from './settings/store';
 import { ConfigError, validateConfig, type ConfigTools } from './stack/apply-config';
 import { DEFAULT_SEARCH_DIRS, findBinary, findTool, isExecutable, readVersion, type ToolName } from './stack/binaries';
-import { installHint, spec } from './stack/catalog';
+import { spec } from './stack/catalog';
+import { installHint } from './stack/component-spec';
+import type { DoctorCheck } from './doctor-check';
 import { collectorChecks, type CollectorHealth } from './metrics/doctor-checks';
 
-/** One line of `lookout doctor`. */
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-  /** What to do about a failed check. */
-  fix?: string;
-}
 
 export interface DoctorDeps {
   /** The store (its error() says whether the file is in force) or settings already loaded (the file is read to check it). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Paths } from './paths';
-import { WEBHOOK_TOKEN_FILE } from './stack/render';
+import { WEBHOOK_TOKEN_FILE } from './alerts/webhook';
 
 /** A token is 32 random bytes in base64url: 43 characters, nothing that needs quoting in a header or a URL fragment. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43,}$/;

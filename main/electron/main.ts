@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ipcEventChannel } from '../../common/ipc';
 import type { OverallState, StackSnapshot, UiSection } from '../../common/model';
 import { isAllowedExternalUrl } from '../core/links/allowlist';
-import { componentUrl } from '../core/stack/catalog';
+import { componentUrl } from '../core/stack/component-spec';
 import { startLookout, type RunningLookout } from '../index';
 import { createExternalOpener } from './external';
 import { createElectronNotifier } from './notifier';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { WEBHOOK_PATH } from '../core/stack/render';
+import { WEBHOOK_PATH } from '../core/alerts/webhook';
 
 /** What checkRequest needs from an incoming request. */
 export interface GateRequest {

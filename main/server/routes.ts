@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTP_ROUTES, matchPath, type Channel } from '../../common/ipc';
 import { parseRequest } from '../core/api';
 import type { Core } from '../core/core';
-import { WEBHOOK_PATH } from '../core/stack/render';
+import { WEBHOOK_PATH } from '../core/alerts/webhook';
 import { HttpError, readJsonBody, sendJson } from './respond';
 
 type Method = 'GET' | 'POST' | 'DELETE';

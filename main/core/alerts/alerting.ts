@@ -17,7 +17,7 @@ import type { Paths } from '../paths';
 import type { Clock, HealthProbe, Timer } from '../ports';
 import type { PrometheusClient } from '../prometheus/client';
 import type { Settings } from '../settings/schema';
-import { componentUrl } from '../stack/catalog';
+import { componentUrl } from '../stack/component-spec';
 import { createAlertmanagerClient, parseWebhook, type AlertmanagerClient } from './alertmanager-client';
 import { AlertBook, type BookEntry } from './book';
 import { decide, groupKey } from './decide';

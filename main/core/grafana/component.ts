@@ -1,8 +1,9 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { ComponentSpec } from '../stack/catalog';
+import type { ComponentSpec } from '../stack/component-spec';
 import { DEFAULTS_FILE, HOMEPATH_DIRS, resolveHomepath } from './homepath';
 import { GRAFANA_DATASOURCES_FILE, GRAFANA_INI, GRAFANA_PROVIDER_FILE } from './ini';
+import { renderGrafana } from './render';
 
 /** Rendered files whose change needs Grafana restarted (it has no reload endpoint that works without a login). */
 export const GRAFANA_CONFIG_FILES = [GRAFANA_INI, GRAFANA_DATASOURCES_FILE, GRAFANA_PROVIDER_FILE];
@@ -29,6 +30,7 @@ export const GRAFANA_SPEC: ComponentSpec = {
   reloadPath: null,
   stopGraceMs: 10_000,
   configFiles: GRAFANA_CONFIG_FILES,
+  render: renderGrafana,
   args: (s, p, binary) => {
     // checkInstall refuses to launch without a homepath, so the fallback only keeps the flags well-formed.
     const homepath = resolveHomepath(s.stack.components.grafana.homepath, binary) ?? HOMEPATH_DIRS[0]!;

@@ -3,7 +3,7 @@ import type { GrafanaCredentials } from '../../../common/model';
 import type { Paths } from '../paths';
 import { ensureTokenFile } from '../secrets';
 import type { Settings } from '../settings/schema';
-import { componentUrl } from '../stack/catalog';
+import { componentUrl } from '../stack/component-spec';
 import { GRAFANA_ADMIN_USER, grafanaSecretFiles } from './secret-files';
 
 /**

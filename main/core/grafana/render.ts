@@ -1,6 +1,6 @@
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
-import type { RenderedFile } from '../stack/render';
+import type { RenderedFile } from '../stack/component-spec';
 import { committedDashboards } from './committed-dashboards';
 import { GRAFANA_DASHBOARDS, GRAFANA_DATASOURCES_FILE, GRAFANA_INI, GRAFANA_PROVIDER_FILE, GRAFANA_PROVISIONING, renderGrafanaIni } from './ini';
 import { renderDashboardProvider, renderDatasources } from './provisioning';

@@ -1,5 +1,5 @@
 import type { CollectorStatus } from '../../../common/model';
-import type { DoctorCheck } from '../doctor';
+import type { DoctorCheck } from '../doctor-check';
 
 /** Collector health for `lookout doctor`, and where it came from. */
 export interface CollectorHealth {

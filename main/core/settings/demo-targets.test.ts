@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paths as layout } from '../paths';
-import { prometheusConfig } from '../stack/render';
+import { prometheusConfig } from '../prometheus/component';
 import { createDemoTargets, demoFileSchema, demoFilePath, mergeDemoTargets, readDemoFile, removeDemoFileSync, writeDemoFile, type DemoFileInput } from './demo-targets';
 import { settingsSchema } from './schema';
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Paths } from '../paths';
 import type { CommandRunner } from '../ports';
 import type { Settings } from '../settings/schema';
-import { componentOf, renderStack, type RenderedFile } from './render';
+import type { RenderedFile } from './component-spec';
+import { componentOf, renderStack } from './render';
 
 /** Components whose config files Lookout renders. */
 export type ConfiguredComponent = 'prometheus' | 'alertmanager' | 'grafana';

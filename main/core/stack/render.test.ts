@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { paths as makePaths } from '../paths';
 import { settingsSchema, type SettingsInput } from '../settings/schema';
-import { componentOf, renderStack, renderedHash, type RenderedFile } from './render';
+import type { RenderedFile } from './component-spec';
+import { componentOf, renderStack, renderedHash } from './render';
 
 const paths = makePaths('/home/test/.lookout');
 

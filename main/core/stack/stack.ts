@@ -7,7 +7,8 @@ import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner } from '../p
 import type { Settings } from '../settings/schema';
 import { applyConfig, ConfigError } from './apply-config';
 import { findBinary, findTool, readVersion, type BinarySearch } from './binaries';
-import { CATALOG, componentUrl, installHint, spec } from './catalog';
+import { CATALOG, spec } from './catalog';
+import { componentUrl, installHint } from './component-spec';
 import { ComponentSupervisor, type PlanResult } from './supervisor';
 import type { SupervisionTimings } from './timings';
 

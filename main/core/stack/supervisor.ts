@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ComponentState, ComponentStatus, ExitRecord } from '../../../common/model';
 import type { Clock, ExitInfo, HealthProbe, PortProbe, ProcessHandle, Spawner, Timer } from '../ports';
-import type { ComponentSpec } from './catalog';
+import type { ComponentSpec } from './component-spec';
 import { backoffDelay, DEFAULT_TIMINGS, type SupervisionTimings } from './timings';
 import { capLogFile, lastLogLines } from './log-file';
 

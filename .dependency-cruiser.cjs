@@ -1,0 +1,64 @@
+/**
+ * The layering of docs/architecture.md, enforced on resolved module paths (so `../../../server/http`
+ * from deep inside main/core is caught, and dynamic `import()` too), plus no import circles anywhere.
+ * `npm run lint` runs it; scripts/layering.test.ts proves a forbidden import fails it.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import circle makes module order matter and blocks splitting the code; break it with a leaf module.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-plain-node',
+      severity: 'error',
+      comment: 'main/core never imports a shell, Electron or React: put it behind a port.',
+      from: { path: '^main/core/' },
+      to: { path: ['^main/(electron|server)/', '^main/reference/', '^renderer/', '^preload/', '^node_modules/(electron|react|react-dom)/'] },
+    },
+    {
+      name: 'common-imports-nothing',
+      severity: 'error',
+      comment: 'common/ is the contract: it imports nothing outside common/.',
+      from: { path: '^common/' },
+      to: { pathNot: '^common/' },
+    },
+    {
+      name: 'renderer-only-common',
+      severity: 'error',
+      comment: 'The renderer talks only to the typed api: no Node, no Electron, no main/.',
+      from: { path: '^renderer/' },
+      to: { path: ['^main/', '^preload/', '^node_modules/electron/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'renderer-no-node-builtins',
+      severity: 'error',
+      from: { path: '^renderer/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'preload-only-common-and-electron',
+      severity: 'error',
+      comment: 'The sandboxed preload may require only electron, and sees only the contract.',
+      from: { path: '^preload/' },
+      to: { pathNot: ['^common/', '^node_modules/electron/', '^electron$'] },
+    },
+    {
+      name: 'shells-do-not-import-each-other',
+      severity: 'error',
+      from: { path: '^main/electron/' },
+      to: { path: '^main/server/(?!serve-file)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^dist/', '^node_modules/', '^test-results/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

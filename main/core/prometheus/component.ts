@@ -1,0 +1,74 @@
+import type { Settings } from '../settings/schema';
+import { lookoutRuleGroups } from '../alerts/rules';
+import { listenFlag, type ComponentSpec } from '../stack/component-spec';
+import { yamlFile } from '../stack/yaml-file';
+
+const loopback = (port: number) => `127.0.0.1:${port}`;
+
+interface ScrapeConfig {
+  job_name: string;
+  scheme?: string;
+  metrics_path?: string;
+  static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>;
+}
+
+function serviceJob(service: Settings['services'][number]): ScrapeConfig {
+  const url = new URL(service.url);
+  const labels = Object.keys(service.labels).length ? { labels: { ...service.labels } } : {};
+  return {
+    job_name: service.name,
+    scheme: url.protocol.replace(/:$/, ''),
+    metrics_path: service.metricsPath,
+    // url.host keeps an explicit port and IPv6 brackets; without a port Prometheus uses the scheme's default.
+    static_configs: [{ targets: [url.host], ...labels }],
+  };
+}
+
+/** prometheus.yml as a plain object. */
+export function prometheusConfig(settings: Settings): Record<string, unknown> {
+  const c = settings.stack.components;
+  const ownJob = (name: string, port: number): ScrapeConfig => ({ job_name: name, static_configs: [{ targets: [loopback(port)] }] });
+  const jobs: ScrapeConfig[] = [];
+  if (c.prometheus.enabled) jobs.push(ownJob('prometheus', c.prometheus.port));
+  if (c.alertmanager.enabled) jobs.push(ownJob('alertmanager', c.alertmanager.port));
+  if (c.node_exporter.enabled) jobs.push(ownJob('node_exporter', c.node_exporter.port));
+  jobs.push({ job_name: 'lookout', metrics_path: '/metrics', static_configs: [{ targets: [loopback(settings.lookout.port)] }] });
+  jobs.push(...settings.services.map(serviceJob));
+  return {
+    global: { scrape_interval: settings.stack.scrapeInterval, evaluation_interval: settings.stack.evaluationInterval },
+    // Relative on purpose: Prometheus resolves rule_files against the config file's directory, so the same
+    // text validates in a staging directory and runs from the live one.
+    rule_files: ['rules/*.yml'],
+    ...(c.alertmanager.enabled ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [loopback(c.alertmanager.port)] }] }] } } : {}),
+    scrape_configs: jobs,
+  };
+}
+
+export const PROMETHEUS_SPEC: ComponentSpec = {
+  id: 'prometheus',
+  name: 'Prometheus',
+  binaries: ['prometheus'],
+  install: { brew: 'brew install prometheus', apt: 'apt-get install prometheus' },
+  dependsOn: ['alertmanager', 'node_exporter'],
+  readinessPath: '/-/ready',
+  reloadPath: '/-/reload',
+  stopGraceMs: 30_000,
+  configFiles: ['prometheus.yml', 'rules'],
+  // Lookout's recording and alert rules come from the alerts settings (main/core/alerts/rules.ts).
+  render: (s) => [
+    { path: 'prometheus.yml', content: yamlFile(prometheusConfig(s)) },
+    { path: 'rules/lookout.yml', content: yamlFile(lookoutRuleGroups(s)) },
+  ],
+  args: (s, p) => [
+    `--config.file=${p.stackDir}/prometheus.yml`,
+    `--storage.tsdb.path=${p.dataDir('prometheus')}`,
+    `--storage.tsdb.retention.time=${s.stack.retention.time}`,
+    `--storage.tsdb.retention.size=${s.stack.retention.size}`,
+    listenFlag(s.stack.components.prometheus.port),
+    `--web.external-url=http://127.0.0.1:${s.stack.components.prometheus.port}/`,
+    '--web.enable-lifecycle',
+    // A firing alert is sent again every 15 s rather than every minute, so one lost delivery (Alertmanager
+    // busy reloading, say) delays a notification by seconds, not by a minute.
+    '--rules.alert.resend-delay=15s',
+  ],
+};
