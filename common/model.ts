@@ -49,6 +49,8 @@ export interface ComponentStatus {
   fix: string | null;
   /** Short explanation of the current state (e.g. "restart 2 in 4 s"); null when nothing to add. */
   detail: string | null;
+  /** Something about its install the user should know although it runs (a `binary` setting that could not be used); null when none. */
+  warning: string | null;
   /** Epoch ms when the current state was entered. */
   since: number;
   /** Unexpected exits since the user last started it. */

@@ -127,9 +127,18 @@ export async function startLookout(opts: StartOptions): Promise<RunningLookout> 
     logger,
     async stop() {
       const failures: unknown[] = [];
-      // Each step runs even when an earlier one failed: a stuck listener must not leave serve.json behind.
-      for (const step of [() => server.close(), () => core.dispose(), () => removeServeFile(paths)]) {
-        await step().catch((err: unknown) => failures.push(err));
+      // The supervisor's timers and the components' process handles are unref'd, so that a pending
+      // backoff never keeps Lookout alive on its own. Stopping waits on exactly those, so hold the event
+      // loop open until every step is done: without this, Node exited after Prometheus had stopped and
+      // left Alertmanager and node_exporter running.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      try {
+        // Each step runs even when an earlier one failed: a stuck listener must not leave serve.json behind.
+        for (const step of [() => server.close(), () => core.dispose(), () => removeServeFile(paths)]) {
+          await step().catch((err: unknown) => failures.push(err));
+        }
+      } finally {
+        clearInterval(keepAlive);
       }
       logger.flush();
       if (failures.length) throw new AggregateError(failures, `stopping Lookout: ${failures.map((e) => (e as Error).message).join('; ')}`);

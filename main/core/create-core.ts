@@ -4,7 +4,7 @@ import type { EventMap, EventName } from '../../common/ipc';
 import type { AlertSeverity, MetricsSample, OverallState, SettingsView, StackSnapshot } from '../../common/model';
 import type { Handlers } from './api';
 import type { Core, CoreDeps } from './core';
-import { paths as layout } from './paths';
+import { paths as layout, prepareHome } from './paths';
 import { createFileSecrets } from './adapters/file-secrets';
 import { createAlerting } from './alerts/alerting';
 import { trayState, worstFiring } from './alerts/tray-state';
@@ -164,6 +164,7 @@ export function createCore(deps: CoreDeps): Core {
     receiveAlertmanagerWebhook: (payload) => alerting.receiveWebhook(payload),
     settings: () => settings.current(),
     async init() {
+      prepareHome(paths.home);
       await Promise.all([paths.stackDir, paths.logsDir, paths.runDir].map((d) => mkdir(d, { recursive: true })));
       await settings.load();
       // The rendered alertmanager.yml names this file; it must exist before Alertmanager reads the config.
@@ -199,6 +200,9 @@ export function createCore(deps: CoreDeps): Core {
       unwatch?.();
       unwatchDemo?.();
       native.stop();
+      // A render or apply in flight finishes first, so the stop below sees the components it left.
+      stack.dispose();
+      await stack.idle();
       if (opts?.stopStack ?? settings.current().stack.stopOnExit) await stack.stop();
       else stack.detach();
       events.removeAllListeners();

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ComponentId } from '../../common/model';
@@ -51,4 +52,15 @@ export function paths(home: string): Paths {
     logFile: (id) => path.join(logsDir, `${id}.log`),
     pidFile: (id) => path.join(runDir, `${id}.pid.json`),
   };
+}
+
+/**
+ * Create the home (0700) or tighten an existing one: it holds settings, logs, rendered configs and
+ * secrets, and a 0700 home keeps all of them from other local users whatever each file's own mode is.
+ * Synchronous because the logger, which writes into it, is created first and synchronously.
+ */
+export function prepareHome(home: string): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  // mkdir's mode is masked by the umask and ignored for a dir that exists.
+  chmodSync(home, 0o700);
 }

@@ -21,6 +21,7 @@ export function fakeComponent(id: ComponentId, patch: Partial<ComponentStatus> =
     lastError: null,
     fix: null,
     detail: null,
+    warning: null,
     since: 1_700_000_000_000,
     restarts: 0,
     adopted: false,

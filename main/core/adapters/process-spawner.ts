@@ -31,7 +31,9 @@ export function createProcessSpawner(): Spawner {
         return {
           pid: child.pid ?? -1,
           exited,
-          kill: (signal) => (child.pid ? signalPid(child.pid, signal) : false),
+          // Detached, so the child leads its own process group: signal the group, so that what the
+          // component started itself (Grafana's plugin processes) stops with it.
+          kill: (signal) => (child.pid ? signalGroup(child.pid, signal) : false),
         } satisfies ProcessHandle;
       } finally {
         // The child holds its own copy of the descriptor.
@@ -51,7 +53,7 @@ export function createProcessSpawner(): Spawner {
         }, ATTACH_POLL_MS);
         timer.unref();
       });
-      return { pid, exited, kill: (signal) => signalPid(pid, signal) };
+      return { pid, exited, kill: (signal) => signalGroup(pid, signal) };
     },
 
     async commandLine(pid) {
@@ -85,12 +87,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+/** Signal the process group the pid leads; a process that is not a group leader (adopted from elsewhere) gets it alone. */
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(pid, signal);
+    process.kill(-pid, signal);
     return true;
   } catch {
-    return false;
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 

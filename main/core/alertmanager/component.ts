@@ -4,6 +4,7 @@ import type { Settings } from '../settings/schema';
 import { alertmanagerDocument } from '../alerts/routing';
 import { WEBHOOK_PATH, WEBHOOK_TOKEN_FILE } from '../alerts/webhook';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
+import { dryRunFlags } from '../stack/flag-check';
 import { yamlFile } from '../stack/yaml-file';
 
 /**
@@ -37,4 +38,11 @@ export const ALERTMANAGER_SPEC: ComponentSpec = {
     // An empty cluster address turns off the gossip listener (it would bind 0.0.0.0:9094).
     '--cluster.listen-address=',
   ],
+  // Alertmanager (kingpin) prints "<binary>: error: <reason>, try --help" and exits 1.
+  checkFlags: (binary, args, { runner }) =>
+    dryRunFlags(binary, args, runner, { redirect: ['--config.file', '--storage.path'], refusal: /^\S+: error: (.+?)(?:, try --help)?$/m }),
+  flagFields: {
+    '--web.listen-address': 'stack.components.alertmanager.port',
+    '--web.external-url': 'stack.components.alertmanager.port',
+  },
 };

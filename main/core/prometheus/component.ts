@@ -1,6 +1,7 @@
 import type { Settings } from '../settings/schema';
 import { lookoutRuleGroups } from '../alerts/rules';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
+import { dryRunFlags } from '../stack/flag-check';
 import { yamlFile } from '../stack/yaml-file';
 
 const loopback = (port: number) => `127.0.0.1:${port}`;
@@ -71,4 +72,13 @@ export const PROMETHEUS_SPEC: ComponentSpec = {
     // busy reloading, say) delays a notification by seconds, not by a minute.
     '--rules.alert.resend-delay=15s',
   ],
+  // Prometheus prints "Error parsing commandline arguments: duration out of range" and exits 2.
+  checkFlags: (binary, args, { runner }) =>
+    dryRunFlags(binary, args, runner, { redirect: ['--config.file', '--storage.tsdb.path'], refusal: /^Error parsing commandline arguments: (.+)$/m }),
+  flagFields: {
+    '--storage.tsdb.retention.time': 'stack.retention.time',
+    '--storage.tsdb.retention.size': 'stack.retention.size',
+    '--web.listen-address': 'stack.components.prometheus.port',
+    '--web.external-url': 'stack.components.prometheus.port',
+  },
 };

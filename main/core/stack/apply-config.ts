@@ -24,6 +24,30 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The disk refused the rendered configs (permissions, a full or read-only disk): nothing is wrong with
+ * the settings, so the render is tried again once the condition clears. The live files are untouched.
+ */
+export class ConfigWriteError extends ConfigError {
+  constructor(cause: NodeJS.ErrnoException) {
+    super(`cannot write the rendered configs${cause.path ? ` (${cause.path})` : ''}: ${cause.code ?? ''} ${describeErrno(cause)}`.replace(/\s+/g, ' ').trim(), cause.path ?? null, '');
+  }
+}
+
+function describeErrno(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: make the Lookout home writable by you again';
+    case 'ENOSPC':
+      return 'the disk is full: free some space';
+    case 'EROFS':
+      return 'the filesystem is read-only';
+    default:
+      return err.message;
+  }
+}
+
 /** Validators found for this stack; null when not installed. */
 export interface ConfigTools {
   promtool: string | null;
@@ -166,8 +190,18 @@ async function removeStaleStaging(stackDir: string): Promise<void> {
  * report which components' files changed (the caller reloads those).
  */
 export async function applyConfig(opts: ConfigOptions): Promise<{ changed: Set<ConfiguredComponent> }> {
-  const { stackDir } = opts.paths;
   const files = await allFiles(opts);
+  try {
+    return await putInPlace(opts, files);
+  } catch (err) {
+    // A validator's rejection is a ConfigError already; anything with an errno is the disk saying no.
+    if (err instanceof ConfigError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+    throw new ConfigWriteError(err as NodeJS.ErrnoException);
+  }
+}
+
+async function putInPlace(opts: ConfigOptions, files: RenderedFile[]): Promise<{ changed: Set<ConfiguredComponent> }> {
+  const { stackDir } = opts.paths;
   await fs.mkdir(stackDir, { recursive: true });
   await removeStaleStaging(stackDir);
   const staging = await fs.mkdtemp(path.join(stackDir, STAGING_PREFIX));

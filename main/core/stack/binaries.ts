@@ -35,6 +35,19 @@ function searchPath(opts: BinarySearch): string[] {
   return [...new Set(dirs)];
 }
 
+/** Why a `binary` setting cannot be used (so the search went on without it), or null when it can. */
+export async function overrideProblem(override: string): Promise<string | null> {
+  if (!path.isAbsolute(override)) return 'is not an absolute path';
+  try {
+    const st = await fs.stat(override);
+    if (!st.isFile()) return 'is not a file';
+    await fs.access(override, fsc.X_OK);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not executable';
+  }
+}
+
 /**
  * Find a component binary. Order: the settings override, then each search dir, then each PATH dir;
  * within a dir, names in the given order (Homebrew's name first, then Debian's).

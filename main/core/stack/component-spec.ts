@@ -1,5 +1,6 @@
 import type { ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
+import type { CommandRunner } from '../ports';
 import type { Settings } from '../settings/schema';
 
 /** One rendered config file. */
@@ -51,6 +52,13 @@ export interface ComponentSpec {
    * shown as not-installed, or null when the install is complete.
    */
   checkInstall?(settings: Settings, binary: string): Promise<{ problem: string; fix: string } | null>;
+  /**
+   * Let the binary parse new flags without starting it (main/core/stack/flag-check.ts), so a flag it
+   * refuses never replaces a running process: the refusal in its own words, or null when accepted.
+   */
+  checkFlags?(binary: string, args: string[], deps: { runner: CommandRunner }): Promise<string | null>;
+  /** The settings field behind a flag (`--storage.tsdb.retention.time` → `stack.retention.time`), to name it in errors. */
+  flagFields?: Record<string, string>;
 }
 
 /** `--web.listen-address` on loopback, the flag the Prometheus family shares. */

@@ -16,8 +16,19 @@ export async function capLogFile(file: string, maxBytes: number): Promise<void> 
   }
 }
 
+/**
+ * What explains a crash, from the log of the last run only (Lookout marks each start with a `--- lookout:`
+ * line): its error lines when it logged any, else its last lines. A program that refuses its flags prints
+ * one error line and then pages of usage text, and the usage text explains nothing.
+ */
+export async function exitReasonLines(file: string, count = 5): Promise<string[]> {
+  const lines = await lastLogLines(file, 200, { lastRunOnly: true });
+  const errors = lines.filter((l) => /\berror\b|\bfatal\b|\bpanic\b|level=(error|fatal)|"level":"(error|fatal)"/i.test(l) && !/^\s{2,}/.test(l));
+  return (errors.length ? errors : lines).slice(-count);
+}
+
 /** The last `count` non-empty lines of a log (reads at most the last 16 KiB). */
-export async function lastLogLines(file: string, count: number): Promise<string[]> {
+export async function lastLogLines(file: string, count: number, opts: { lastRunOnly?: boolean } = {}): Promise<string[]> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -25,12 +36,12 @@ export async function lastLogLines(file: string, count: number): Promise<string[
     const length = Math.min(size, 16 * 1024);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, size - length);
-    return buffer
-      .toString('utf8')
-      .split('\n')
-      .map((l) => l.trimEnd())
-      .filter((l) => l.length > 0 && !l.startsWith('--- lookout:'))
-      .slice(-count);
+    let lines = buffer.toString('utf8').split('\n').map((l) => l.trimEnd());
+    if (opts.lastRunOnly) {
+      const marker = lines.findLastIndex((l) => l.startsWith('--- lookout:'));
+      if (marker >= 0) lines = lines.slice(marker + 1);
+    }
+    return lines.filter((l) => l.length > 0 && !l.startsWith('--- lookout:')).slice(-count);
   } catch {
     return [];
   } finally {

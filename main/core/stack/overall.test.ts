@@ -5,7 +5,7 @@ import { overallState } from './overall';
 function component(id: ComponentStatus['id'], state: ComponentState): ComponentStatus {
   return {
     id, name: id, state, pid: state === 'running' ? 100 : null, port: 9000, version: null, binary: null,
-    lastError: null, fix: null, detail: null, since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9000/',
+    lastError: null, fix: null, detail: null, warning: null, since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9000/',
   };
 }
 

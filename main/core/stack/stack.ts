@@ -3,14 +3,20 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { COMPONENT_IDS, type ComponentId, type ComponentStatus } from '../../../common/model';
 import type { Paths } from '../paths';
-import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner } from '../ports';
+import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner, Timer } from '../ports';
 import type { Settings } from '../settings/schema';
-import { applyConfig, ConfigError } from './apply-config';
-import { findBinary, findTool, readVersion, type BinarySearch } from './binaries';
+import { createSerialQueue } from '../serial-queue';
+import { applyConfig, ConfigError, ConfigWriteError } from './apply-config';
+import { findBinary, findTool, overrideProblem, readVersion, type BinarySearch } from './binaries';
 import { CATALOG, spec } from './catalog';
 import { componentUrl, installHint } from './component-spec';
+import { changedFlags } from './flag-check';
 import { ComponentSupervisor, type PlanResult } from './supervisor';
 import type { SupervisionTimings } from './timings';
+
+/** A render that failed on the disk (not on a validator) is tried again after this, doubling up to the max. */
+const RENDER_RETRY_MS = 2_000;
+const RENDER_RETRY_MAX_MS = 30_000;
 
 export interface StackDeps {
   paths: Paths;
@@ -36,6 +42,14 @@ export interface StackDeps {
 export class Stack {
   private readonly supervisors = new Map<ComponentId, ComponentSupervisor>();
   private configError: string | null = null;
+  /**
+   * Renders and applies run one at a time: the settings watcher, the demo watcher and the secrets
+   * handlers can each ask for one, and an older render must never land after a newer one.
+   */
+  private readonly applying = createSerialQueue();
+  /** A pending re-render after the disk refused one, and the wait before the next attempt. */
+  private retryTimer: Timer | null = null;
+  private retryDelayMs = RENDER_RETRY_MS;
 
   constructor(private readonly deps: StackDeps) {
     for (const id of COMPONENT_IDS) {
@@ -83,7 +97,9 @@ export class Stack {
         level.map(async (id) => {
           const sup = this.sup(id);
           await sup.start();
-          await sup.waitSettled(this.deps.timings?.startTimeoutMs ?? 60_000);
+          // A crash loop answers after its first failure: its backoff can take half a minute, and the
+          // caller (the UI, `lookout stack start`) learns nothing more by waiting through it.
+          await sup.waitSettled(this.deps.timings?.startTimeoutMs ?? 60_000, { untilFirstFailure: true });
         }),
       );
     }
@@ -106,14 +122,38 @@ export class Stack {
 
   /** Leave processes running (they are adopted next time) but stop watching them. */
   detach(): void {
+    this.dispose();
     for (const sup of this.supervisors.values()) sup.detach();
+  }
+
+  /** Stop retrying a render (Lookout is shutting down). */
+  dispose(): void {
+    this.cancelRetry();
   }
 
   /**
    * Render, validate and put the configs in place. On a tool's rejection the running config stays
-   * and the error is kept for the UI. Returns which components' config files changed.
+   * and the error is kept for the UI; a render the disk refused is retried until it succeeds.
+   * Returns which components' config files changed.
    */
-  async render(): Promise<Set<ComponentId>> {
+  render(): Promise<Set<ComponentId>> {
+    return this.applying.run(() => this.renderNow());
+  }
+
+  /**
+   * Settings changed: stop what was disabled, re-render, then restart components whose flags or binary
+   * changed and reload those whose config files changed.
+   */
+  applySettings(): Promise<void> {
+    return this.applying.run(() => this.applyNow());
+  }
+
+  /** Resolves once every render and apply asked for so far has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.applying.idle();
+  }
+
+  private async renderNow(): Promise<Set<ComponentId>> {
     const settings = this.deps.settings();
     try {
       const prometheus = await findBinary(spec('prometheus').binaries, { ...this.deps.search, override: settings.stack.components.prometheus.binary });
@@ -125,10 +165,15 @@ export class Stack {
       await this.deps.checkSettings?.(settings);
       const { changed } = await applyConfig({ settings, paths: this.deps.paths, runner: this.deps.runner, tools });
       this.configError = null;
+      this.cancelRetry();
       return new Set(changed);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       this.configError = err.message;
+      if (err instanceof ConfigWriteError) {
+        this.configError = `${err.message}\nLookout tries again in ${Math.round(this.retryDelayMs / 1000)} s.`;
+        this.scheduleRetry();
+      }
       this.deps.logger.error({ err: err.message }, 'rendered config rejected; the running config stays');
       return new Set();
     } finally {
@@ -136,21 +181,32 @@ export class Stack {
     }
   }
 
-  /**
-   * Settings changed: stop what was disabled, re-render, then restart components whose flags changed
-   * and reload those whose config files changed.
-   */
-  async applySettings(): Promise<void> {
+  private async applyNow(): Promise<void> {
     const settings = this.deps.settings();
     const enabled = new Set(this.enabled(settings));
     await this.stop(COMPONENT_IDS.filter((id) => !enabled.has(id) && this.sup(id).currentState !== 'stopped'));
-    const changed = await this.render();
+    const changed = await this.renderNow();
     if (this.configError) return;
     for (const id of enabled) {
       const sup = this.sup(id);
       if (sup.currentState !== 'running' && sup.currentState !== 'unhealthy') continue;
-      const args = spec(id).args(settings, this.deps.paths, sup.binaryInUse ?? '');
-      if (sup.argsInUse && sup.argsInUse.join('\0') !== args.join('\0')) {
+      const s = spec(id);
+      const binary = (await findBinary(s.binaries, { ...this.deps.search, override: settings.stack.components[id].binary })) ?? sup.binaryInUse ?? '';
+      const args = s.args(settings, this.deps.paths, binary);
+      const flagsChanged = sup.argsInUse !== null && sup.argsInUse.join('\0') !== args.join('\0');
+      if (binary !== sup.binaryInUse) {
+        this.deps.logger.info({ component: id, from: sup.binaryInUse, to: binary }, 'binary changed; restarting');
+        await sup.restart();
+      } else if (flagsChanged) {
+        // A flag the binary refuses would crash-loop it: try them first, and keep the running process if refused.
+        const refused = s.checkFlags ? await s.checkFlags(binary, args, { runner: this.deps.runner }) : null;
+        if (refused) {
+          const fields = changedFlags(sup.argsInUse ?? [], args).map((flag) => s.flagFields?.[flag] ?? flag);
+          this.configError = `${s.name} refused its new flags: ${refused} (from ${fields.join(', ')}). It keeps running with the previous ones.`;
+          this.deps.logger.error({ component: id, refused }, 'new flags refused; the running process stays');
+          this.deps.onChange();
+          continue;
+        }
         this.deps.logger.info({ component: id }, 'flags changed; restarting');
         await sup.restart();
       } else if (changed.has(id)) {
@@ -159,11 +215,28 @@ export class Stack {
     }
   }
 
+  private scheduleRetry(): void {
+    if (this.retryTimer !== null) return;
+    const delay = this.retryDelayMs;
+    this.retryTimer = this.deps.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.retryDelayMs = Math.min(delay * 2, RENDER_RETRY_MAX_MS);
+      this.applySettings().catch((err: unknown) => this.deps.logger.error({ err }, 'retrying the config render failed'));
+    }, delay);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) this.deps.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryDelayMs = RENDER_RETRY_MS;
+  }
+
   private async plan(id: ComponentId): Promise<PlanResult> {
     const settings = this.deps.settings();
     const s = spec(id);
     const c = settings.stack.components[id];
     const binary = await findBinary(s.binaries, { ...this.deps.search, override: c.binary });
+    const badOverride = c.binary ? await overrideProblem(c.binary) : null;
     if (!binary) {
       return {
         notInstalled: `${s.name} not found (looked for ${s.binaries.join(', ')} in ${c.binary ? `${c.binary}, ` : ''}Homebrew and PATH)`,
@@ -180,6 +253,7 @@ export class Stack {
       baseUrl: componentUrl(settings, id),
       logFile: this.deps.paths.logFile(id),
       pidFile: this.deps.paths.pidFile(id),
+      warning: badOverride ? `stack.components.${id}.binary (${c.binary}) ${badOverride}; using ${binary} instead` : null,
     };
   }
 

@@ -4,7 +4,7 @@ import type { ComponentState, ComponentStatus, ExitRecord } from '../../../commo
 import type { Clock, ExitInfo, HealthProbe, PortProbe, ProcessHandle, Spawner, Timer } from '../ports';
 import type { ComponentSpec } from './component-spec';
 import { backoffDelay, DEFAULT_TIMINGS, type SupervisionTimings } from './timings';
-import { capLogFile, lastLogLines } from './log-file';
+import { capLogFile, exitReasonLines } from './log-file';
 
 /*
  * One supervised component. States and the transitions between them:
@@ -23,9 +23,11 @@ import { capLogFile, lastLogLines } from './log-file';
  *   starting ──port taken / config invalid / too many restarts──▶ failed
  *   failed ──start (the user acts)──▶ starting        failed ──stop──▶ stopped
  *
- * Backoff doubles per consecutive failure (capped) and resets once the process has stayed up for a
- * stable period. Every user action bumps `generation`, so continuations of an older action (a
- * readiness poll, a pending respawn) notice they are stale and do nothing.
+ * Each state carries exactly the facts that belong to it (the `Phase` union): a process exists only
+ * in the states that have a `run`, an error only where there is one to show. Backoff doubles per
+ * consecutive failure (capped) and resets once the process has stayed up for a stable period. Every
+ * user action bumps `generation`, so continuations of an older action (a readiness poll, a pending
+ * respawn) notice they are stale and do nothing.
  */
 
 /** What to run, resolved from settings at each launch (so a settings change applies on restart). */
@@ -38,6 +40,8 @@ export interface LaunchPlan {
   baseUrl: string;
   logFile: string;
   pidFile: string;
+  /** Something about the install the user should know although it runs (a binary setting that was not usable). */
+  warning?: string | null;
 }
 
 /** A plan, or why there is none and how to get one (the install command). */
@@ -67,33 +71,45 @@ export interface SupervisorDeps {
   onUnexpectedExit?(): void;
 }
 
-const LIVE: readonly ComponentState[] = ['starting', 'running', 'unhealthy'];
+/** A live process of ours: what it was launched with and when. */
+interface Run {
+  handle: ProcessHandle;
+  plan: LaunchPlan;
+  /** Flags it was started with (from the pid file when adopted). */
+  args: string[];
+  adopted: boolean;
+  launchedAt: number;
+}
+
+/** The supervisor's state with the facts that belong to it. */
+type Phase =
+  | { state: 'not-installed'; error: string; fix: string }
+  | { state: 'stopped'; detail: string | null }
+  /** `run` is null while a respawn waits out its backoff; `error` is why the last attempt failed. */
+  | { state: 'starting'; run: Run | null; error: string | null; detail: string | null }
+  /** `error` is a problem that did not stop it (a config reload that failed). */
+  | { state: 'running'; run: Run; upSince: number; healthFailures: number; error: string | null }
+  | { state: 'unhealthy'; run: Run; upSince: number; healthFailures: number; unhealthySince: number; error: string }
+  | { state: 'stopping'; run: Run }
+  | { state: 'failed'; error: string; fix: string; detail: string | null };
+
 const SETTLED: readonly ComponentState[] = ['running', 'failed', 'stopped', 'not-installed'];
 
 export class ComponentSupervisor {
   private readonly t: SupervisionTimings;
-  private state: ComponentState = 'stopped';
+  private phase: Phase = { state: 'stopped', detail: null };
   private since: number;
-  private lastError: string | null = null;
-  private fix: string | null = null;
-  private detail: string | null = null;
-  private handle: ProcessHandle | null = null;
-  private plan: LaunchPlan | null = null;
-  /** Flags the running process was started with (from the pid file when adopted). */
-  private runningArgs: string[] | null = null;
-  private version: string | null = null;
+  /** The binary and version last found (shown even while stopped), and the plan of the last launch (its log and pid files). */
   private binary: string | null = null;
-  private adopted = false;
+  private version: string | null = null;
+  private warning: string | null = null;
+  private lastPlan: LaunchPlan | null = null;
   private lastExit: ExitRecord | null = null;
   private restarts = 0;
   /** Consecutive failures since the last stable period; drives backoff and the crash-loop limit. */
   private failures = 0;
   private generation = 0;
   private timer: Timer | null = null;
-  private launchedAt = 0;
-  private runningSince = 0;
-  private healthFailures = 0;
-  private unhealthySince = 0;
   private stopping: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
 
@@ -107,32 +123,36 @@ export class ComponentSupervisor {
   }
 
   status(port: number, url: string): ComponentStatus {
+    const p = this.phase;
+    const run = 'run' in p ? p.run : null;
+    const error = 'error' in p ? p.error : null;
     return {
       id: this.id,
       name: this.deps.spec.name,
-      state: this.state,
-      pid: this.handle?.pid ?? null,
-      port: this.plan?.port ?? port,
+      state: p.state,
+      pid: run?.handle.pid ?? null,
+      port: run?.plan.port ?? port,
       version: this.version,
       binary: this.binary,
-      lastError: this.lastError,
-      fix: this.fix,
-      detail: this.detail,
+      lastError: error,
+      fix: p.state === 'not-installed' || p.state === 'failed' ? p.fix : null,
+      detail: 'detail' in p ? p.detail : run?.adopted && p.state === 'running' ? 'adopted' : null,
+      warning: this.warning,
       since: this.since,
       restarts: this.restarts,
-      adopted: this.adopted,
+      adopted: run?.adopted ?? false,
       lastExit: this.lastExit,
       url,
     };
   }
 
   get currentState(): ComponentState {
-    return this.state;
+    return this.phase.state;
   }
 
   /** Flags of the running process, to decide between reload and restart after a settings change. */
   get argsInUse(): string[] | null {
-    return this.runningArgs;
+    return 'run' in this.phase && this.phase.run ? this.phase.run.args : null;
   }
 
   /** The binary of the last plan (its flags can depend on which binary it is), null before one was found. */
@@ -143,17 +163,17 @@ export class ComponentSupervisor {
   /** Look for binary and version without starting anything (so the UI shows not-installed up front). */
   async probe(): Promise<void> {
     const plan = await this.deps.plan();
-    if (this.state !== 'stopped' && this.state !== 'not-installed') return;
-    if ('notInstalled' in plan) return this.enter('not-installed', { lastError: plan.notInstalled, fix: plan.fix });
-    this.binary = plan.binary;
-    this.version = plan.version;
-    if (this.state === 'not-installed') this.enter('stopped', { lastError: null });
+    const { state } = this.phase;
+    if (state !== 'stopped' && state !== 'not-installed') return;
+    if ('notInstalled' in plan) return this.enter({ state: 'not-installed', error: plan.notInstalled, fix: plan.fix });
+    this.found(plan);
+    if (state === 'not-installed') this.enter({ state: 'stopped', detail: null });
     else this.deps.onChange();
   }
 
   /** The user asks for it to run. Clears a crash loop: `failed` never restarts on its own. */
   async start(): Promise<void> {
-    if (LIVE.includes(this.state)) return;
+    if (this.isLive()) return;
     if (this.stopping) await this.stopping;
     const gen = ++this.generation;
     this.failures = 0;
@@ -166,23 +186,18 @@ export class ComponentSupervisor {
     if (this.stopping) return this.stopping;
     const gen = ++this.generation;
     this.clearTimer();
-    const handle = this.handle;
-    if (!handle) {
-      if (this.state !== 'not-installed' && this.state !== 'stopped') this.enter('stopped', { detail: null });
+    const run = 'run' in this.phase ? this.phase.run : null;
+    if (!run) {
+      if (this.phase.state !== 'not-installed' && this.phase.state !== 'stopped') this.enter({ state: 'stopped', detail: null });
       return;
     }
     this.stopping = (async () => {
-      this.enter('stopping', { detail: null });
-      const { exit, forced } = await this.terminate(handle, this.deps.spec.stopGraceMs);
+      this.enter({ state: 'stopping', run });
+      const { exit, forced } = await this.terminate(run.handle, this.deps.spec.stopGraceMs);
       if (gen !== this.generation) return;
       this.recordExit(exit, true, forced);
-      this.handle = null;
-      this.runningArgs = null;
       await this.removePidFile();
-      this.enter('stopped', {
-        lastError: null,
-        detail: forced ? `did not exit within ${this.deps.spec.stopGraceMs / 1000} s of SIGTERM; killed` : null,
-      });
+      this.enter({ state: 'stopped', detail: forced ? `did not exit within ${this.deps.spec.stopGraceMs / 1000} s of SIGTERM; killed` : null });
     })().finally(() => {
       this.stopping = null;
     });
@@ -196,13 +211,13 @@ export class ComponentSupervisor {
 
   /** Reload a changed config through the lifecycle endpoint; restart when the component has none. */
   async reload(): Promise<void> {
-    if (this.state !== 'running' && this.state !== 'unhealthy') return;
+    const p = this.phase;
+    if (p.state !== 'running' && p.state !== 'unhealthy') return;
     const { reloadPath } = this.deps.spec;
-    if (!reloadPath || !this.plan) return this.restart();
-    const res = await this.deps.health.post(this.plan.baseUrl + reloadPath, 10_000);
+    if (!reloadPath) return this.restart();
+    const res = await this.deps.health.post(p.run.plan.baseUrl + reloadPath, 10_000);
     if (!res.ok) {
-      this.lastError = `reload failed: ${res.error ?? 'unknown error'}`;
-      this.deps.onChange();
+      if (this.phase === p && p.state === 'running') this.enter({ ...p, error: `reload failed: ${res.error ?? 'unknown error'}` });
     } else {
       this.deps.logger.info({ component: this.id }, 'config reloaded');
     }
@@ -213,7 +228,7 @@ export class ComponentSupervisor {
    * and its command line is the one we launched. Anything else is not ours and is left alone.
    */
   async adopt(): Promise<boolean> {
-    if (this.handle || LIVE.includes(this.state)) return false;
+    if (this.isLive()) return false;
     const plan = await this.deps.plan();
     if ('notInstalled' in plan) return false;
     const record = await readPidRecord(plan.pidFile);
@@ -226,32 +241,33 @@ export class ComponentSupervisor {
       return false;
     }
     const gen = ++this.generation;
-    this.plan = plan;
-    this.binary = plan.binary;
-    this.version = plan.version;
-    this.handle = handle;
-    this.runningArgs = record.args;
-    this.adopted = true;
-    this.launchedAt = this.deps.clock.now();
+    this.found(plan);
+    const run: Run = { handle, plan, args: record.args, adopted: true, launchedAt: this.deps.clock.now() };
     this.watchExit(handle);
-    this.enter('starting', { lastError: null, detail: `adopted running process ${record.pid}` });
+    this.enter({ state: 'starting', run, error: null, detail: `adopted running process ${record.pid}` });
     this.deps.logger.info({ component: this.id, pid: record.pid }, 'adopted running process');
-    this.schedule(gen, 0, () => this.pollReady(gen));
+    this.schedule(gen, 0, () => this.pollReady(gen, run));
     return true;
   }
 
-  /** Resolves once the component is running, failed, stopped or not installed (or after timeoutMs). */
-  waitSettled(timeoutMs: number): Promise<ComponentState> {
+  /**
+   * Resolves once the component has settled (running, failed, stopped, not installed) or, with
+   * `untilFirstFailure`, as soon as one launch attempt has failed (a crash loop is under way and the
+   * caller should not wait through its backoff), or after timeoutMs. Resolves with the state then.
+   */
+  waitSettled(timeoutMs: number, opts: { untilFirstFailure?: boolean } = {}): Promise<ComponentState> {
     return new Promise((resolve) => {
       const done = () => {
-        if (!SETTLED.includes(this.state)) return;
+        // start() resets the count, so any failure counted is one of this start's attempts.
+        const failedOnce = opts.untilFirstFailure && this.failures > 0;
+        if (!SETTLED.includes(this.phase.state) && !failedOnce) return;
         this.waiters.delete(done);
         this.deps.clock.clearTimeout(timer);
-        resolve(this.state);
+        resolve(this.phase.state);
       };
       const timer = this.deps.clock.setTimeout(() => {
         this.waiters.delete(done);
-        resolve(this.state);
+        resolve(this.phase.state);
       }, timeoutMs);
       this.waiters.add(done);
       done();
@@ -260,13 +276,13 @@ export class ComponentSupervisor {
 
   /**
    * Let go of the process without touching it (Lookout is exiting and leaves the stack running, to be
-   * adopted next time). Dropping the handle matters: its exit must no longer count as a crash here,
+   * adopted next time). Dropping the run matters: its exit must no longer count as a crash here,
    * or this supervisor would respawn a process it no longer owns.
    */
   detach(): void {
     this.generation++;
     this.clearTimer();
-    this.handle = null;
+    if ('run' in this.phase) this.phase = { state: 'stopped', detail: 'detached: left running for the next Lookout' };
   }
 
   // ── launching ────────────────────────────────────────────────────────────────────────────────
@@ -275,29 +291,30 @@ export class ComponentSupervisor {
     this.clearTimer();
     const plan = await this.deps.plan();
     if (gen !== this.generation) return;
-    if ('notInstalled' in plan) return this.enter('not-installed', { lastError: plan.notInstalled, fix: plan.fix, detail: null });
-    this.plan = plan;
-    this.binary = plan.binary;
-    this.version = plan.version;
-    this.adopted = false;
+    if ('notInstalled' in plan) return this.enter({ state: 'not-installed', error: plan.notInstalled, fix: plan.fix });
+    this.found(plan);
 
     const blocked = await this.deps.preflight();
     if (gen !== this.generation) return;
-    if (blocked) return this.enter('failed', { lastError: blocked, fix: 'correct what the config error names (settings.json or your rule files), then press Start', detail: null });
+    if (blocked) {
+      return this.enter({ state: 'failed', error: blocked, fix: 'correct what the config error names (settings.json or your rule files), then press Start', detail: null });
+    }
 
     // Spawning into a taken port would only crash-loop; say who holds it instead.
     const holder = await this.deps.ports.holder(plan.port);
     if (gen !== this.generation) return;
     if (holder) {
       const who = holder.pid ? `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'another process';
-      return this.enter('failed', {
-        lastError: `port ${plan.port} is already in use by ${who}; stop it or change stack.components.${this.id}.port`,
+      return this.enter({
+        state: 'failed',
+        error: `port ${plan.port} is already in use by ${who}; stop it or change stack.components.${this.id}.port`,
         fix: `stop ${who}, or set stack.components.${this.id}.port to a free port, then press Start`,
         detail: null,
       });
     }
 
-    this.enter('starting', { detail: this.failures ? `restart ${this.failures}` : null });
+    const previousError = this.phase.state === 'starting' ? this.phase.error : null;
+    this.enter({ state: 'starting', run: null, error: previousError, detail: this.failures ? `restart ${this.failures}` : null });
     await capLogFile(plan.logFile, this.t.logMaxBytes);
     const handle = await this.deps.spawner.spawn({ command: plan.binary, args: plan.args, logFile: plan.logFile });
     if (gen !== this.generation) {
@@ -305,55 +322,53 @@ export class ComponentSupervisor {
       void this.terminate(handle, this.deps.spec.stopGraceMs);
       return;
     }
-    this.handle = handle;
-    this.runningArgs = plan.args;
-    this.launchedAt = this.deps.clock.now();
+    const run: Run = { handle, plan, args: plan.args, adopted: false, launchedAt: this.deps.clock.now() };
+    this.phase = { state: 'starting', run, error: previousError, detail: this.failures ? `restart ${this.failures}` : null };
     this.watchExit(handle);
     await writePidRecord(plan.pidFile, { pid: handle.pid, binary: plan.binary, args: plan.args, startedAt: this.deps.clock.now() });
     this.deps.logger.info({ component: this.id, pid: handle.pid }, 'spawned');
-    this.schedule(gen, this.t.readyPollMs, () => this.pollReady(gen));
+    this.deps.onChange();
+    this.schedule(gen, this.t.readyPollMs, () => this.pollReady(gen, run));
   }
 
-  private async pollReady(gen: number): Promise<void> {
-    if (!this.plan || !this.handle) return;
-    const res = await this.deps.health.check(this.plan.baseUrl + this.deps.spec.readinessPath, this.t.healthTimeoutMs);
-    if (gen !== this.generation || !this.handle) return;
+  private async pollReady(gen: number, run: Run): Promise<void> {
+    const res = await this.deps.health.check(run.plan.baseUrl + this.deps.spec.readinessPath, this.t.healthTimeoutMs);
+    if (gen !== this.generation || !this.isCurrent(run)) return;
     if (res.ok) {
-      this.runningSince = this.deps.clock.now();
-      this.healthFailures = 0;
-      this.enter('running', { lastError: null, detail: this.adopted ? 'adopted' : null });
-      this.schedule(gen, this.t.healthIntervalMs, () => this.healthTick(gen));
+      this.enter({ state: 'running', run, upSince: this.deps.clock.now(), healthFailures: 0, error: null });
+      this.schedule(gen, this.t.healthIntervalMs, () => this.healthTick(gen, run));
       return;
     }
-    if (this.deps.clock.now() - this.launchedAt >= this.t.startTimeoutMs) {
-      return this.recoverHung(gen, `not ready after ${this.t.startTimeoutMs / 1000} s (${this.deps.spec.readinessPath}: ${res.error})`);
+    if (this.deps.clock.now() - run.launchedAt >= this.t.startTimeoutMs) {
+      return this.recoverHung(gen, run, `not ready after ${this.t.startTimeoutMs / 1000} s (${this.deps.spec.readinessPath}: ${res.error})`);
     }
-    this.schedule(gen, this.t.readyPollMs, () => this.pollReady(gen));
+    this.schedule(gen, this.t.readyPollMs, () => this.pollReady(gen, run));
   }
 
   // ── watching ─────────────────────────────────────────────────────────────────────────────────
 
-  private async healthTick(gen: number): Promise<void> {
-    if (!this.plan || !this.handle) return;
+  private async healthTick(gen: number, run: Run): Promise<void> {
     const livenessPath = this.deps.spec.livenessPath ?? this.deps.spec.readinessPath;
-    const res = await this.deps.health.check(this.plan.baseUrl + livenessPath, this.t.healthTimeoutMs);
-    if (gen !== this.generation || !this.handle) return;
+    const res = await this.deps.health.check(run.plan.baseUrl + livenessPath, this.t.healthTimeoutMs);
+    const p = this.phase;
+    if (gen !== this.generation || (p.state !== 'running' && p.state !== 'unhealthy') || p.run !== run) return;
     const now = this.deps.clock.now();
     if (res.ok) {
-      this.healthFailures = 0;
-      if (this.state === 'unhealthy') this.enter('running', { lastError: null, detail: null });
-      if (this.failures > 0 && now - this.runningSince >= this.t.stableAfterMs) this.failures = 0;
+      if (p.state === 'unhealthy') this.enter({ state: 'running', run, upSince: p.upSince, healthFailures: 0, error: null });
+      else p.healthFailures = 0;
+      if (this.failures > 0 && now - p.upSince >= this.t.stableAfterMs) this.failures = 0;
     } else {
-      this.healthFailures++;
-      if (this.state === 'running' && this.healthFailures >= this.t.failuresToUnhealthy) {
-        this.unhealthySince = now;
-        this.enter('unhealthy', { lastError: `${livenessPath} is not answering: ${res.error}` });
-      } else if (this.state === 'unhealthy' && now - this.unhealthySince >= this.t.hungAfterMs) {
-        return this.recoverHung(gen, `hung: ${livenessPath} did not answer for ${Math.round((now - this.unhealthySince) / 1000)} s`);
+      const healthFailures = p.healthFailures + 1;
+      if (p.state === 'running' && healthFailures >= this.t.failuresToUnhealthy) {
+        this.enter({ state: 'unhealthy', run, upSince: p.upSince, healthFailures, unhealthySince: now, error: `${livenessPath} is not answering: ${res.error}` });
+      } else if (p.state === 'unhealthy' && now - p.unhealthySince >= this.t.hungAfterMs) {
+        return this.recoverHung(gen, run, `hung: ${livenessPath} did not answer for ${Math.round((now - p.unhealthySince) / 1000)} s`);
+      } else {
+        p.healthFailures = healthFailures;
       }
     }
-    void capLogFile(this.plan.logFile, this.t.logMaxBytes);
-    this.schedule(gen, this.t.healthIntervalMs, () => this.healthTick(gen));
+    void capLogFile(run.plan.logFile, this.t.logMaxBytes);
+    this.schedule(gen, this.t.healthIntervalMs, () => this.healthTick(gen, run));
   }
 
   private watchExit(handle: ProcessHandle): void {
@@ -361,27 +376,23 @@ export class ComponentSupervisor {
   }
 
   private async onExit(handle: ProcessHandle, exit: ExitInfo): Promise<void> {
-    // Exits we caused (stop, hung restart) are handled where we caused them.
-    if (handle !== this.handle || this.state === 'stopping') return;
-    this.handle = null;
-    this.runningArgs = null;
+    // Exits we caused (stop, hung restart) are handled where we caused them; so is one we let go of.
+    const p = this.phase;
+    if (!('run' in p) || !p.run || p.run.handle !== handle || p.state === 'stopping') return;
     this.recordExit(exit, false, false);
+    this.phase = { state: 'starting', run: null, error: null, detail: null };
     await this.removePidFile();
     this.deps.onUnexpectedExit?.();
     await this.scheduleRespawn(this.generation, `exited unexpectedly (${describeExit(exit)})`);
   }
 
   /** Alive but not answering: kill it (gently first) and count it as a failure. */
-  private async recoverHung(gen: number, reason: string): Promise<void> {
-    const handle = this.handle;
-    if (!handle) return;
-    this.handle = null;
-    this.detail = 'restarting: not answering';
-    this.deps.onChange();
-    const { exit, forced } = await this.terminate(handle, this.t.hungStopGraceMs);
+  private async recoverHung(gen: number, run: Run, reason: string): Promise<void> {
+    // Out of the run first, so the exit we are about to cause is not taken for a crash.
+    this.enter({ state: 'starting', run: null, error: reason, detail: 'restarting: not answering' });
+    const { exit, forced } = await this.terminate(run.handle, this.t.hungStopGraceMs);
     if (gen !== this.generation) return;
     this.recordExit(exit, true, forced);
-    this.runningArgs = null;
     await this.removePidFile();
     await this.scheduleRespawn(gen, reason);
   }
@@ -391,22 +402,42 @@ export class ComponentSupervisor {
     this.restarts++;
     this.deps.logger.warn({ component: this.id, reason, failures: this.failures }, 'component failed');
     if (this.failures > this.t.maxRestarts) {
-      const tail = this.plan ? await lastLogLines(this.plan.logFile, 5) : [];
+      const lines = this.lastPlan ? await exitReasonLines(this.lastPlan.logFile) : [];
       if (gen !== this.generation) return;
-      return this.enter('failed', {
-        lastError: `${reason}; gave up after ${this.t.maxRestarts} restarts${tail.length ? `. Last log lines:\n${tail.join('\n')}` : ''}`,
+      return this.enter({
+        state: 'failed',
+        error: `${reason}; gave up after ${this.t.maxRestarts} restarts${lines.length ? `. Last log lines:\n${lines.join('\n')}` : ''}`,
         detail: 'crash loop: start it again once the cause is fixed',
-        fix: `read ${this.plan?.logFile ?? 'its log'}, fix the cause, then press Start`,
+        fix: `read ${this.lastPlan?.logFile ?? 'its log'}, fix the cause, then press Start`,
       });
     }
     const delay = backoffDelay(this.failures, this.t);
-    this.enter('starting', { lastError: reason, detail: `restart ${this.failures} in ${(delay / 1000).toFixed(1)} s` });
+    this.enter({ state: 'starting', run: null, error: reason, detail: `restart ${this.failures} in ${(delay / 1000).toFixed(1)} s` });
     this.schedule(gen, delay, () => this.launch(gen));
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
-  /** SIGCONT first: a stopped process cannot act on SIGTERM, and a clean shutdown keeps Prometheus' TSDB intact. */
+  private isLive(): boolean {
+    const { state } = this.phase;
+    return state === 'starting' || state === 'running' || state === 'unhealthy';
+  }
+
+  private isCurrent(run: Run): boolean {
+    return 'run' in this.phase && this.phase.run === run;
+  }
+
+  private found(plan: LaunchPlan): void {
+    this.lastPlan = plan;
+    this.binary = plan.binary;
+    this.version = plan.version;
+    this.warning = plan.warning ?? null;
+  }
+
+  /**
+   * SIGCONT first: a stopped process cannot act on SIGTERM, and a clean shutdown keeps Prometheus' TSDB
+   * intact. The spawner signals the whole process group, so a component's own children stop with it.
+   */
   private async terminate(handle: ProcessHandle, graceMs: number): Promise<{ exit: ExitInfo; forced: boolean }> {
     handle.kill('SIGCONT');
     handle.kill('SIGTERM');
@@ -433,7 +464,7 @@ export class ComponentSupervisor {
   }
 
   private async removePidFile(): Promise<void> {
-    if (this.plan) await rm(this.plan.pidFile, { force: true });
+    if (this.lastPlan) await rm(this.lastPlan.pidFile, { force: true });
   }
 
   private schedule(gen: number, ms: number, fn: () => Promise<void>): void {
@@ -451,15 +482,9 @@ export class ComponentSupervisor {
     this.timer = null;
   }
 
-  /** Change state; a new lastError brings its own fix (or none), so advice never outlives its problem. */
-  private enter(state: ComponentState, patch: { lastError?: string | null; detail?: string | null; fix?: string | null } = {}): void {
-    if (state !== this.state) this.since = this.deps.clock.now();
-    this.state = state;
-    if (patch.lastError !== undefined) {
-      this.lastError = patch.lastError;
-      this.fix = patch.fix ?? null;
-    }
-    if (patch.detail !== undefined) this.detail = patch.detail;
+  private enter(phase: Phase): void {
+    if (phase.state !== this.phase.state) this.since = this.deps.clock.now();
+    this.phase = phase;
     this.deps.onChange();
     for (const waiter of [...this.waiters]) waiter();
   }

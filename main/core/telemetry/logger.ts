@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { prepareHome } from '../paths';
 import pino, { type Logger } from 'pino';
 import type { Paths } from '../paths';
 import { serviceLogOptions } from './log-schema';
@@ -8,8 +9,9 @@ import { serviceLogOptions } from './log-schema';
  * travels only in headers and files, and the redact list catches it if an object carries one anyway.
  */
 export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL ?? 'info'): Logger {
-  mkdirSync(paths.logsDir, { recursive: true });
-  const destination = pino.destination({ dest: `${paths.logsDir}/lookout.log`, mkdir: true, sync: false });
+  prepareHome(paths.home);
+  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+  const destination = pino.destination({ dest: `${paths.logsDir}/lookout.log`, mkdir: true, sync: false, mode: 0o600 });
   return pino(
     {
       // The kit's schema (level name, time, service, request/trace ids), like every instrumented service.

@@ -6,7 +6,7 @@ import { StackView } from './StackView';
 import { useStackStore } from './useStackStore';
 
 const row = (patch: Partial<ComponentStatus> & Pick<ComponentStatus, 'id' | 'name' | 'state'>): ComponentStatus => ({
-  pid: null, port: 9090, version: '2.42.0', binary: '/usr/bin/prometheus', lastError: null, fix: null, detail: null,
+  pid: null, port: 9090, version: '2.42.0', binary: '/usr/bin/prometheus', lastError: null, fix: null, detail: null, warning: null,
   since: Date.now() - 3 * 3600_000 - 12 * 60_000, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090', ...patch,
 });
 

@@ -9,7 +9,7 @@ function fakeMain(initial: ComponentState) {
   const snap = (): StackSnapshot => ({
     components: [{
       id: 'prometheus', name: 'Prometheus', state, pid: null, port: 9090, version: null, binary: null, lastError: null, fix: null,
-      detail: null, since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090/',
+      detail: null, warning: null, since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090/',
     }],
     overall: state === 'running' ? 'ok' : 'stopped',
     settingsError: null,
