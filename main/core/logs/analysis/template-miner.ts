@@ -236,7 +236,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
       let missAt = -1;
       let literals = 0;
       for (let i = 0; i < toks.length && misses < 2; i++) {
-        const f = fit(c.tokens[i]!, toks[i]!);
+        // The first token is never widened, not even in the group of masked first tokens (`key=<*>` vs `<*>`).
+        const f = i === 0 ? (accepts(c.tokens[0]!, toks[0]!) ? EXACT : MISS) : fit(c.tokens[i]!, toks[i]!);
         if (f === EXACT) {
           if (c.tokens[i] !== W) literals++;
         } else if (f === WIDEN) widen++;
