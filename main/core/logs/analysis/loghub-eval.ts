@@ -1,15 +1,15 @@
 /**
  * Grouping accuracy of the template miner on Loghub structured sets (`<DS>_2k.log_structured.csv`):
  * the Content column goes through `parseLinesToJsonl` exactly as `lookout logs parse --jsonl` runs
- * it (final mode, default miner options, the same for every set), and the templateIds it prints are
- * scored against the EventId column.
+ * it (final mode unless asked for online, default miner options, the same for every set), and the
+ * templateIds it prints are scored against the EventId column.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parseCsvRecords } from './csv';
 import { groupingAccuracy } from './grouping-accuracy';
-import { parseLinesToJsonl } from './parse-jsonl';
+import { parseLinesToJsonl, type ParseMode } from './parse-jsonl';
 
 /** The sets the miner was designed and tuned on. */
 export const LOGHUB_TUNED = ['HDFS', 'Spark', 'Linux'] as const;
@@ -33,12 +33,12 @@ export async function readLoghubSet(file: string): Promise<{ contents: string[];
   return { contents: records.map((r) => r.Content!), events: records.map((r) => r.EventId!) };
 }
 
-/** GA of `lookout logs parse --jsonl` (final mode) over the given contents. */
-export async function accuracyOf(contents: string[], events: string[]): Promise<{ ga: number; templates: number }> {
+/** GA of `lookout logs parse --jsonl` (final mode unless told) over the given contents. */
+export async function accuracyOf(contents: string[], events: string[], mode: ParseMode = 'final'): Promise<{ ga: number; templates: number }> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  const res = await parseLinesToJsonl(Readable.from([contents.join('\n')]), out);
+  const res = await parseLinesToJsonl(Readable.from([contents.join('\n')]), out, { mode });
   out.end();
   const ids = Buffer.concat(chunks)
     .toString('utf8')
@@ -50,11 +50,11 @@ export async function accuracyOf(contents: string[], events: string[]): Promise<
 }
 
 /** GA for each set in `dir` (files `<set>_2k.log_structured.csv`). */
-export async function evaluateLoghub(dir: string, sets: readonly string[] = LOGHUB_SETS): Promise<SetAccuracy[]> {
+export async function evaluateLoghub(dir: string, sets: readonly string[] = LOGHUB_SETS, mode: ParseMode = 'final'): Promise<SetAccuracy[]> {
   const results: SetAccuracy[] = [];
   for (const set of sets) {
     const { contents, events } = await readLoghubSet(path.join(dir, `${set}_2k.log_structured.csv`));
-    const { ga, templates } = await accuracyOf(contents, events);
+    const { ga, templates } = await accuracyOf(contents, events, mode);
     results.push({ set, lines: contents.length, events: new Set(events).size, templates, ga });
   }
   return results;

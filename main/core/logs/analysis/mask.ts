@@ -85,7 +85,12 @@ export function maskedTokens(message: string): string[] {
   for (const whole of raw) {
     if (whole === '') continue;
     // A JSON line has few spaces: its members (`,"key":value`) are tokens of their own.
-    for (const tok of whole.includes(',"') ? whole.split(JSON_MEMBER) : [whole]) pushToken(out, tok);
+    let from = 0;
+    for (let at = whole.indexOf(',"'); at >= 0; at = whole.indexOf(',"', at + 2)) {
+      pushToken(out, whole.slice(from, at + 1));
+      from = at + 1;
+    }
+    pushToken(out, from ? whole.slice(from) : whole);
   }
   // Date words before the number they belong to (`Fri Jun 17`): folded right to left.
   for (let i = out.length - 2; i >= 0; i--) {
@@ -100,8 +105,6 @@ export function maskedTokens(message: string): string[] {
   }
   return out;
 }
-
-const JSON_MEMBER = /(?<=,)(?=")/;
 
 function pushToken(out: string[], tok: string): void {
   const m = maskToken(tok);

@@ -101,23 +101,25 @@ const hashId = (text: string) => createHash('sha256').update(text).digest('hex')
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 
 /**
- * [prefix, suffix] around the one `<*>` of a pattern token, or null when t is not a pattern. Only a
- * prefix ending in a separator (`key=`, `(`, `'`) counts as structure: `<*>,` alone says nothing.
+ * How much of l a pattern token t accepts: -1 when t is no pattern or l does not match it, else the
+ * length of what fills its `<*>`. Compares characters in place: this runs for every token of every
+ * candidate template, and allocating there halves the miner's speed.
  */
-function patternParts(t: string): [string, string] | null {
+function patternFill(t: string, l: string): number {
   const i = t.indexOf(W);
-  if (i <= 0) return null;
-  const pre = t.slice(0, i);
-  const suf = t.slice(i + W.length);
-  if (suf.includes(W) || isWordChar(pre.charCodeAt(pre.length - 1))) return null;
-  return [pre, suf];
+  if (i <= 0 || isWordChar(t.charCodeAt(i - 1))) return -1;
+  const sufStart = i + W.length;
+  const sufLen = t.length - sufStart;
+  if (sufLen >= W.length && t.indexOf(W, sufStart) >= 0) return -1;
+  if (l.length < i + sufLen) return -1;
+  for (let k = 0; k < i; k++) if (l.charCodeAt(k) !== t.charCodeAt(k)) return -1;
+  for (let k = 1; k <= sufLen; k++) if (l.charCodeAt(l.length - k) !== t.charCodeAt(t.length - k)) return -1;
+  return l.length - i - sufLen;
 }
 
 /** Does template token t accept line token l as it stands? */
 function accepts(t: string, l: string): boolean {
-  if (t === l || t === W) return true;
-  const p = patternParts(t);
-  return p !== null && l.length >= p[0].length + p[1].length && l.startsWith(p[0]) && l.endsWith(p[1]);
+  return t === l || t === W || patternFill(t, l) >= 0;
 }
 
 const EXACT = 0;
@@ -126,13 +128,12 @@ const MISS = 2;
 /** How line token l fits template token t: EXACT, WIDEN (fits only by widening t), or MISS. */
 function fit(t: string, l: string): number {
   if (t === l || t === W) return EXACT;
-  const p = patternParts(t);
-  if (p !== null && l.length >= p[0].length + p[1].length && l.startsWith(p[0]) && l.endsWith(p[1])) {
-    return l.length > p[0].length + p[1].length ? EXACT : WIDEN;
-  }
+  const fill = patternFill(t, l);
+  if (fill > 0) return EXACT;
+  if (fill === 0) return WIDEN;
   // The line's token was masked (it held a digit) where the template still has a word.
   if (l === W) return WIDEN;
-  return accepts(l, t) ? WIDEN : MISS;
+  return patternFill(l, t) >= 0 ? WIDEN : MISS;
 }
 
 /** The narrowest token accepting both a and b: a shared separator-bounded prefix and suffix around `<*>`, or `<*>`. */
@@ -263,8 +264,10 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
     if (best) {
       let widened = false;
       for (let i = 0; i < toks.length; i++) {
-        const g = generalise(best.tokens[i]!, toks[i]!);
-        if (g !== best.tokens[i]) {
+        const t = best.tokens[i]!;
+        if (t === toks[i] || t === W) continue;
+        const g = generalise(t, toks[i]!);
+        if (g !== t) {
           best.tokens[i] = g;
           widened = true;
         }
