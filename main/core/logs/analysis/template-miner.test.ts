@@ -109,6 +109,15 @@ describe('template miner', () => {
     expect(m.add('beta two')).toMatchObject({ templateId: beta, isNew: true });
   });
 
+  it('keeps at most maxPerGroup templates in one group, so a stream of new words costs bounded time per line', () => {
+    const m = createTemplateMiner({ maxPerGroup: 2 });
+    m.add('event alpha happened to one while x');
+    m.add('event beta happened to two while y');
+    m.add('event alpha happened to one while x');
+    m.add('event gamma happened to three while z'); // the group's least recently used (beta) goes
+    expect(m.templates().map((t) => t.template).sort()).toEqual(['event alpha happened to one while x', 'event gamma happened to three while z']);
+  });
+
   it('snapshot and restore carry on exactly as if there had been no restart', () => {
     const lines = [
       'session opened for user cyrus by (uid=0)',

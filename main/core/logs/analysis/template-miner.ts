@@ -26,8 +26,9 @@
  * survives and the others become aliases of it (`resolve`), so ids handed out earlier (stored records)
  * still lead to the merged template. `snapshot()` / `restore` carry clusters and aliases across restarts.
  *
- * Bounded: at most `maxClusters` templates, the least recently used evicted first; aliases bounded
- * alike. Deterministic: the same messages in the same order give the same templates and ids.
+ * Bounded: at most `maxClusters` templates, the least recently used evicted first, and at most
+ * `maxPerGroup` in one group (what a line is compared with), so a stream of ever-new words costs
+ * bounded time per line too; aliases bounded alike. Deterministic: the same messages in the same order give the same templates and ids.
  * Measured (Loghub-2k grouping accuracy, speed): see README.md beside this file.
  */
 import { createHash } from 'node:crypto';
@@ -37,6 +38,11 @@ import { maskedTokens, WILDCARD as W } from './mask';
 export interface TemplateMinerOptions {
   /** Templates kept; the least recently used is evicted past this. Default 5000. */
   maxClusters?: number;
+  /**
+   * Templates kept per group (same token count and first token); the group's least recently used is
+   * evicted past this. Matching scans a group, so this bounds what one line can cost. Default 100.
+   */
+  maxPerGroup?: number;
   /** Different words a position must show, the rest of the line equal, before it becomes `<*>`. Default 3. */
   distinctValues?: number;
   /** The same for categorical `key=word` tokens. Default twice distinctValues. */
@@ -92,6 +98,8 @@ interface Cluster {
   count: number;
   /** Creation order: when clusters merge, the oldest id survives. */
   seq: number;
+  /** Recency within its group, for the per-group bound. */
+  lastUsed: number;
   bucket: Cluster[];
 }
 
@@ -157,9 +165,10 @@ const isCategorical = (t: string) => /^[A-Za-z_][\w.-]*=[A-Za-z_-]+$/.test(t);
 /** A template miner, empty or restored from a snapshot (throws, naming the field, on a malformed one). */
 export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot?: unknown): TemplateMiner {
   const maxClusters = options.maxClusters ?? 5000;
+  const maxPerGroup = options.maxPerGroup ?? 100;
   const k = options.distinctValues ?? 3;
   const kCategorical = options.categoricalDistinctValues ?? 2 * k;
-  if (!(maxClusters >= 1) || !(k >= 2) || !(kCategorical >= 2)) throw new Error('template miner: maxClusters must be ≥ 1 and distinctValues ≥ 2');
+  if (!(maxClusters >= 1) || !(maxPerGroup >= 1) || !(k >= 2) || !(kCategorical >= 2)) throw new Error('template miner: maxClusters and maxPerGroup must be ≥ 1, distinctValues ≥ 2');
 
   const buckets = new Map<string, Cluster[]>();
   /** Every cluster by id, least recently used first (a Map keeps insertion order; a use re-inserts). */
@@ -167,6 +176,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
   /** Merged-away id → the id it merged into (chains are followed); oldest first, bounded. */
   const aliases = new Map<string, string>();
   let seq = 0;
+  let tick = 0;
 
   const bucketKey = (toks: string[]) => `${toks.length} ${toks.length && toks[0]!.includes(W) ? W : (toks[0] ?? '')}`;
 
@@ -178,6 +188,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
   }
 
   function touch(c: Cluster) {
+    c.lastUsed = ++tick;
     clusters.delete(c.id);
     clusters.set(c.id, c);
   }
@@ -213,13 +224,15 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
     }
   }
 
-  function evict() {
-    while (clusters.size > maxClusters) {
-      const c = clusters.values().next().value!;
-      clusters.delete(c.id);
-      c.bucket.splice(c.bucket.indexOf(c), 1);
-      if (c.bucket.length === 0) buckets.delete(bucketKey(c.tokens));
-    }
+  function drop(c: Cluster) {
+    clusters.delete(c.id);
+    c.bucket.splice(c.bucket.indexOf(c), 1);
+    if (c.bucket.length === 0) buckets.delete(bucketKey(c.tokens));
+  }
+
+  function evict(bucket: Cluster[]) {
+    while (bucket.length > maxPerGroup) drop(bucket.reduce((a, c) => (c.lastUsed < a.lastUsed ? c : a)));
+    while (clusters.size > maxClusters) drop(clusters.values().next().value!);
   }
 
   const info = (c: Cluster): TemplateInfo => ({ templateId: c.id, template: c.tokens.join(' '), count: c.count });
@@ -296,10 +309,10 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
     // A hash prefix taken by another live template (vanishingly rare): derive another, deterministically.
     while (clusters.has(id)) id = hashId(`${id}:${text}`);
     aliases.delete(id);
-    const c: Cluster = { id, tokens: toks, count: 1, seq: seq++, bucket };
+    const c: Cluster = { id, tokens: toks, count: 1, seq: seq++, lastUsed: ++tick, bucket };
     bucket.push(c);
     clusters.set(id, c);
-    evict();
+    evict(bucket);
     return { templateId: id, template: text, isNew: true };
   }
 
@@ -325,14 +338,14 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
     seq = parsed.data.seq;
     // Restored in snapshot order: bucket order (ties between equally specific templates) goes by age.
     for (const s of [...parsed.data.clusters].sort((a, b) => a.seq - b.seq)) {
-      const c: Cluster = { id: s.id, tokens: [...s.tokens], count: s.count, seq: s.seq, bucket: bucketFor(s.tokens) };
+      const c: Cluster = { id: s.id, tokens: [...s.tokens], count: s.count, seq: s.seq, lastUsed: 0, bucket: bucketFor(s.tokens) };
       c.bucket.push(c);
       clusters.set(c.id, c);
     }
     // …and recency as it was.
     for (const s of parsed.data.clusters) touch(clusters.get(s.id)!);
     for (const [from, to] of parsed.data.aliases) addAlias(from, to);
-    evict();
+    for (const b of [...buckets.values()]) evict(b);
   }
 
   return {
