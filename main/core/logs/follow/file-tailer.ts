@@ -3,7 +3,7 @@ import type { Clock } from '../../ports';
 import { contentKey, identityOf, readHead, sameFile, type FileIdentity } from './identity';
 import { createLineSplitter, type LineSplitter, type SplitLine } from './line-splitter';
 import type { SavedOffset } from './offsets-store';
-import { readRotatedTail } from './rotated-copies';
+import { readRotatedTail, readSkippedGenerations } from './rotated-copies';
 
 /** A line read from a followed file, with the key of the content it came from (for `log.record.uid`). */
 export interface TailedLine extends SplitLine {
@@ -63,6 +63,8 @@ interface Reader {
   lastGrowth: number;
   /** The path's mtime at the last look (a change with no size drop still gets the first line checked). */
   mtimeMs: number;
+  /** When this reader opened the file (wall clock), to tell rotated copies made since. */
+  openedAt: number;
 }
 
 /** push(...lines) overflows the call stack for a few hundred thousand lines. */
@@ -86,8 +88,9 @@ const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
  * A path that disappears is read to its end through the open handle, reported and dropped; a new file
  * there later is followed from its start.
  *
- * What polling cannot see (documented in docs/logs.md): a file generation that is created and rotated
- * away again between two polls; a copy-truncate of a file before its first complete line was read (no
+ * A generation created and rotated away again between two looks is read from its rotated copy when one
+ * is left beside the file (readSkippedGenerations). What polling cannot see (documented in
+ * docs/logs.md): such a generation whose copy was deleted or moved elsewhere; a copy-truncate of a file before its first complete line was read (no
  * fingerprint yet, so no copy can be recognised as ours); a second copy-truncate before the first line
  * of the new content was read. Writers must append (O_APPEND), as the supervisor's spawner and pino do:
  * a writer that keeps its own offset writes past the truncation and leaves a hole of NULs.
@@ -100,6 +103,8 @@ export function createFileTailer(opts: FileTailerOptions): FileTailer {
   let lastError: string | null = null;
   let behind = false;
   let everOpened = false;
+  /** The last file this path held in this run, once it is replaced: generations between it and the next one are looked for. */
+  let previous: { id: FileIdentity; openedAt: number } | null = null;
   const event = (kind: TailEvent['kind'], message: string) => opts.onEvent({ kind, path: opts.path, message });
 
   async function readInto(r: Reader, budget: { left: number }, out: TailedLine[]): Promise<void> {
@@ -156,8 +161,17 @@ export function createFileTailer(opts: FileTailerOptions): FileTailer {
         event('lost', `${opts.path} was rotated while Lookout was not running and no rotated copy holds the rest; lines after byte ${s.offset} of the old file may be missing`);
       }
     }
+    if (previous) {
+      const prev = previous;
+      previous = null;
+      for (const gen of await readSkippedGenerations(opts.path, prev.id, prev.openedAt, id, opts.maxLineBytes, createLineSplitter)) {
+        const key = contentKey(gen.key);
+        for (const l of gen.lines) out.push({ ...l, key });
+        event('recovered', `${opts.path} was rotated more than once between two looks; read ${gen.lines.length} line(s) of the file in between from ${gen.from}`);
+      }
+    }
     if (!resumed && prior.length === 0 && !everOpened && opts.startAt === 'end') start = st.size;
-    current = { handle, id, pos: start, size: id.size, splitter: createLineSplitter(start, opts.maxLineBytes), lastGrowth: opts.clock.now(), mtimeMs: 0 };
+    current = { handle, id, pos: start, size: id.size, splitter: createLineSplitter(start, opts.maxLineBytes), lastGrowth: opts.clock.now(), mtimeMs: 0, openedAt: Date.now() };
     everOpened = true;
     state = 'following';
     event(resumed ? 'resumed' : 'opened', resumed ? `resuming ${opts.path} at byte ${start}` : `following ${opts.path} from byte ${start}`);
@@ -220,6 +234,7 @@ export function createFileTailer(opts: FileTailerOptions): FileTailer {
           current = null;
           await readInto(r, budget, out);
           retired.push(r);
+          previous = { id: r.id, openedAt: r.openedAt };
           state = 'deleted';
           event('deleted', `${opts.path} was deleted; reading what is left of it, and a new file there will be followed from its start`);
           return out;
@@ -229,6 +244,7 @@ export function createFileTailer(opts: FileTailerOptions): FileTailer {
           current = null;
           await readInto(old, budget, out);
           retired.push(old);
+          previous = { id: old.id, openedAt: old.openedAt };
           event('rotated', `${opts.path} was replaced by a new file (rename rotation); finishing the old one first`);
         }
         if (!current) {

@@ -82,7 +82,7 @@ export interface FileFollower {
 }
 
 /** Rotated copies are not followed as files of their own (that would read their lines twice). */
-const ROTATED_NAME = /\.(gz|bz2|xz|zst|zip)$|\.\d+$|\.tmp$/;
+const ROTATED_NAME = /\.(gz|bz2|xz|zst|zip)$|\.\d+$|\.(tmp|rotating)$/;
 const EVENTS_KEPT = 20;
 
 /** The directory fs.watch should watch for a spec: the file's directory, or a glob's static base. */

@@ -110,3 +110,58 @@ export async function readRotatedTail(file: string, id: FileIdentity, offset: nu
   }
   return null;
 }
+
+/**
+ * Whole generations the path held between two looks: created and rotated away before a poll saw them
+ * (a writer rotating faster than the poll interval, or rotating-file-stream's close → gzip → unlink →
+ * reopen while a poll waited). They are the rotated siblings modified after the previous generation was
+ * opened whose first line is neither the previous generation's nor the new file's; each is read whole,
+ * oldest first. Copies whose first line is not known yet (empty) are skipped.
+ */
+export async function readSkippedGenerations(file: string, previous: FileIdentity, openedAtMs: number, next: FileIdentity, maxLineBytes: number, newSplitter: (at: number, max: number) => LineSplitter): Promise<{ from: string; key: FileIdentity; lines: SplitLine[] }[]> {
+  const found: { from: string; key: FileIdentity; lines: SplitLine[]; mtime: number }[] = [];
+  for (const cand of await rotatedSiblings(file)) {
+    const st = await fsp.stat(cand).catch(() => null);
+    if (!st || st.mtimeMs < openedAtMs) continue;
+    const head = await candidateHead(cand);
+    if (head === null || head === previous.head || head === next.head) continue;
+    if (!cand.endsWith('.gz') && st.ino === previous.ino && st.dev === previous.dev) continue;
+    const id: FileIdentity = { dev: st.dev, ino: st.ino, head };
+    const splitter = newSplitter(0, maxLineBytes);
+    const lines = cand.endsWith('.gz') ? await readGzipCopy(cand, id, 0, splitter) : await readPlainCopy(cand, id, 0, splitter);
+    if (!lines) continue;
+    const last = splitter.flush();
+    if (last) lines.push(last);
+    found.push({ from: cand, key: id, lines, mtime: st.mtimeMs });
+  }
+  return found.sort((a, b) => a.mtime - b.mtime);
+}
+
+/** The first-line fingerprint of a rotated copy (through gunzip for .gz). */
+async function candidateHead(file: string): Promise<string | null> {
+  if (!file.endsWith('.gz')) {
+    const handle = await fsp.open(file, 'r').catch(() => null);
+    if (!handle) return null;
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+      return headFingerprint(buf.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  }
+  const source = createReadStream(file);
+  const gunzip = createGunzip();
+  source.on('error', (err) => gunzip.destroy(err));
+  source.pipe(gunzip);
+  let bytes = Buffer.alloc(0);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      bytes = Buffer.concat([bytes, chunk]);
+      if (bytes.indexOf(0x0a) !== -1 || bytes.length >= HEAD_BYTES) break;
+    }
+  } catch {
+    return null;
+  }
+  return headFingerprint(bytes);
+}
