@@ -21,6 +21,15 @@ const duration = () => z.string().refine((s) => s.length > 0 && PROM_DURATION.te
 const size = () => z.string().regex(SIZE, 'must be a size such as 512KB, 10MB or 2GB (1 KB = 1024 bytes)');
 const absolute = (what: string) => z.string().refine((p) => path.isAbsolute(p), { message: `must be an absolute path to ${what}` });
 const secretFile = () => absolute('a file holding the secret (chmod 600)');
+const noCredentials = (u: string) => {
+  try {
+    const url = new URL(u);
+    return !url.username && !url.password;
+  } catch {
+    return true;
+  }
+};
+const CREDENTIALS_IN_URL = { message: 'must not hold a user or password: name a 0600 file in bearerTokenFile, basicAuth.passwordFile or headerFiles instead' };
 
 /** Bytes of a size string (already validated); units are binary, as Prometheus' retention size is. */
 export function sizeBytes(text: string): number {
@@ -53,7 +62,7 @@ const lokiTarget = z
     /** Names the target in metrics (`target` label), status and its queue directory. */
     name: z.string().regex(TARGET_NAME, 'must be 1–40 letters, digits, _ or -').default('loki'),
     /** Loki's base URL (http://127.0.0.1:3100) or its push URL (…/loki/api/v1/push). */
-    url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as http://127.0.0.1:3100' }),
+    url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as http://127.0.0.1:3100' }).refine(noCredentials, CREDENTIALS_IN_URL),
     /** Static labels added to every stream (besides service, level and source). Keep them few: every value is a stream. */
     labels: z
       .record(z.string(), z.string().max(2048, 'Loki refuses label values over 2048 characters'))
@@ -87,7 +96,7 @@ const otlpTarget = z
     type: z.literal('otlp'),
     name: z.string().regex(TARGET_NAME, 'must be 1–40 letters, digits, _ or -').default('otlp'),
     /** The OTLP/HTTP logs endpoint, e.g. http://127.0.0.1:4318/v1/logs (`/v1/logs` is added to a bare base URL). */
-    url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as http://127.0.0.1:4318/v1/logs' }),
+    url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as http://127.0.0.1:4318/v1/logs' }).refine(noCredentials, CREDENTIALS_IN_URL),
     /** Plain headers; credentials go in `headerFiles`. */
     headers: z
       .record(z.string(), z.string())
