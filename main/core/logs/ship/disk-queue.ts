@@ -64,6 +64,8 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
   let cursor = { segment: 0, offset: 0 };
   let buffer: string[] = [];
   let bufferBytes = 0;
+  /** Bytes being written right now (out of the buffer, not yet counted on disk). */
+  let inflightBytes = 0;
   let writer: { n: number; handle: FileHandle } | null = null;
   let lastError: string | null = null;
   let corrupt = 0;
@@ -98,22 +100,29 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
       if (!segments.has(n)) segments.set(n, 0);
     }
     const before = segments.get(n)!;
-    const text = buffer.join('');
-    const bytes = Buffer.byteLength(text);
+    // Take the buffer now: appends made while the write is under way go to a fresh one.
+    const taken = buffer;
+    const takenBytes = bufferBytes;
+    buffer = [];
+    bufferBytes = 0;
+    inflightBytes = takenBytes;
+    const text = taken.join('');
     try {
       await writer.handle.write(text);
       await writer.handle.sync();
     } catch (err) {
-      // Undo a partial write, so the segment never holds half a record; the buffer is kept for the next try.
+      // Undo a partial write, so the segment never holds half a record; the records go back in front of the buffer.
       await writer.handle.truncate(before).catch(() => undefined);
       await writer.handle.close().catch(() => undefined);
       writer = null;
+      buffer = taken.concat(buffer);
+      bufferBytes += takenBytes;
+      inflightBytes = 0;
       lastError = `writing the shipping queue in ${opts.dir} failed: ${(err as Error).message}`;
       throw new Error(lastError, { cause: err });
     }
-    segments.set(n, before + bytes);
-    buffer = [];
-    bufferBytes = 0;
+    segments.set(n, before + Buffer.byteLength(text));
+    inflightBytes = 0;
     lastError = null;
   }
 
@@ -146,7 +155,7 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
     },
     append(records) {
       let accepted = 0;
-      const room = opts.maxBytes - onDisk() - bufferBytes;
+      const room = opts.maxBytes - onDisk() - bufferBytes - inflightBytes;
       let used = 0;
       for (const r of records) {
         const line = `${JSON.stringify(r)}\n`;
@@ -218,7 +227,7 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
       cursor = { segment: batch.segment, offset: batch.end };
       await writeCursor();
     },
-    bytes: () => onDisk() + bufferBytes,
+    bytes: () => onDisk() + bufferBytes + inflightBytes,
     async close() {
       await syncing?.catch(() => undefined);
       await writer?.handle.close().catch(() => undefined);
