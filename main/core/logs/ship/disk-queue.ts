@@ -45,6 +45,7 @@ export interface QueueBatch {
 }
 
 const cursorSchema = z.object({ segment: z.number().int().nonnegative(), offset: z.number().int().nonnegative() });
+const WRITE_CHUNK = 16 * 1024;
 const SEGMENT = /^(\d{10})\.ndjson$/;
 const segName = (n: number) => `${String(n).padStart(10, '0')}.ndjson`;
 
@@ -53,6 +54,16 @@ export interface DiskQueueOptions {
   maxBytes: number;
   segmentBytes?: number;
   fs?: LogFs;
+}
+
+/** write() may write less than asked (a filling disk does that before it says ENOSPC): go on until all is written or it fails. */
+async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await handle.write(data, done, data.length - done);
+    if (bytesWritten <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    done += bytesWritten;
+  }
 }
 
 export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
@@ -77,16 +88,17 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
     return Math.max(0, total);
   };
 
-  async function writeCursor(): Promise<void> {
+  async function writeCursor(next = cursor): Promise<void> {
     const tmp = `${cursorFile}.tmp`;
     const h = await fs.open(tmp, 'w', 0o600);
     try {
-      await h.writeFile(JSON.stringify(cursor));
+      await h.writeFile(JSON.stringify(next));
       await h.sync();
     } finally {
       await h.close();
     }
     await fs.rename(tmp, cursorFile);
+    cursor = next;
   }
 
   async function doSync(): Promise<void> {
@@ -99,29 +111,38 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
       writer = { n, handle: await fs.open(path.join(opts.dir, segName(n)), 'a', 0o600) };
       if (!segments.has(n)) segments.set(n, 0);
     }
-    const before = segments.get(n)!;
     // Take the buffer now: appends made while the write is under way go to a fresh one.
     const taken = buffer;
-    const takenBytes = bufferBytes;
     buffer = [];
     bufferBytes = 0;
-    inflightBytes = takenBytes;
-    const text = taken.join('');
-    try {
-      await writer.handle.write(text);
-      await writer.handle.sync();
-    } catch (err) {
-      // Undo a partial write, so the segment never holds half a record; the records go back in front of the buffer.
-      await writer.handle.truncate(before).catch(() => undefined);
-      await writer.handle.close().catch(() => undefined);
-      writer = null;
-      buffer = taken.concat(buffer);
-      bufferBytes += takenBytes;
-      inflightBytes = 0;
-      lastError = `writing the shipping queue in ${opts.dir} failed: ${(err as Error).message}`;
-      throw new Error(lastError, { cause: err });
+    inflightBytes = taken.reduce((t, l) => t + Buffer.byteLength(l), 0);
+    // Written in chunks of whole lines, each fsync'd: on a nearly full disk what fits is written (and can
+    // be shipped, freeing room) rather than nothing.
+    let i = 0;
+    while (i < taken.length) {
+      const start = i;
+      let chunk = 0;
+      while (i < taken.length && (chunk === 0 || chunk + taken[i]!.length <= WRITE_CHUNK)) chunk += taken[i++]!.length;
+      const data = Buffer.from(taken.slice(start, i).join(''));
+      const before = segments.get(n)!;
+      try {
+        await writeAll(writer.handle, data);
+        await writer.handle.sync();
+      } catch (err) {
+        // Undo a partial write, so the segment never holds half a record; what was not written goes back in front of the buffer.
+        await writer.handle.truncate(before).catch(() => undefined);
+        await writer.handle.close().catch(() => undefined);
+        writer = null;
+        const rest = taken.slice(start);
+        buffer = rest.concat(buffer);
+        bufferBytes += rest.reduce((t, l) => t + Buffer.byteLength(l), 0);
+        inflightBytes = 0;
+        lastError = `writing the shipping queue in ${opts.dir} failed: ${(err as Error).message}`;
+        throw new Error(lastError, { cause: err });
+      }
+      segments.set(n, before + data.length);
+      inflightBytes -= data.length;
     }
-    segments.set(n, before + Buffer.byteLength(text));
     inflightBytes = 0;
     lastError = null;
   }
@@ -185,7 +206,20 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
         }
         if (cursor.offset >= size) {
           const next = [...segments.keys()].find((n) => n > cursor.segment);
-          if (next === undefined) return null;
+          if (next === undefined) {
+            // Everything shipped: start the next segment afresh, so a drained queue gives its disk space back.
+            if (size > 0 && !syncing) {
+              // Bookkeeping first, synchronously, so a sync starting meanwhile writes to the next segment.
+              const done = cursor.segment;
+              const old = writer;
+              segments.delete(done);
+              cursor = { segment: done + 1, offset: 0 };
+              writer = null;
+              await old?.handle.close().catch(() => undefined);
+              await fs.rm(path.join(opts.dir, segName(done)), { force: true });
+            }
+            return null;
+          }
           await fs.rm(path.join(opts.dir, segName(cursor.segment)), { force: true });
           segments.delete(cursor.segment);
           if (writer?.n === cursor.segment) writer = null;
@@ -224,8 +258,14 @@ export function createDiskQueue(opts: DiskQueueOptions): DiskQueue {
       }
     },
     async ack(batch) {
-      cursor = { segment: batch.segment, offset: batch.end };
-      await writeCursor();
+      try {
+        await writeCursor({ segment: batch.segment, offset: batch.end });
+      } catch (err) {
+        // The batch stays unacknowledged (it is sent again once the cursor can be written: at-least-once).
+        lastError = `saving the shipping queue's cursor in ${opts.dir} failed: ${(err as Error).message}`;
+        throw new Error(lastError, { cause: err });
+      }
+      lastError = null;
     },
     bytes: () => onDisk() + bufferBytes + inflightBytes,
     async close() {
