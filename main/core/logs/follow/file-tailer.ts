@@ -90,7 +90,7 @@ const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
  *
  * A generation created and rotated away again between two looks is read from its rotated copy when one
  * is left beside the file (readSkippedGenerations). What polling cannot see (documented in
- * docs/logs.md): such a generation whose copy was deleted or moved elsewhere; a copy-truncate of a file before its first complete line was read (no
+ * main/core/logs/README.md): such a generation whose copy was deleted or moved elsewhere; a copy-truncate of a file before its first complete line was read (no
  * fingerprint yet, so no copy can be recognised as ours); a second copy-truncate before the first line
  * of the new content was read. Writers must append (O_APPEND), as the supervisor's spawner and pino do:
  * a writer that keeps its own offset writes past the truncation and leaves a hole of NULs.

@@ -148,7 +148,7 @@ export function createShipper(opts: ShipperOptions): Shipper {
 
   function loop(): Promise<void> {
     running ??= (async () => {
-      let next = idleMs;
+      let next: number;
       try {
         next = await step();
       } catch (err) {
