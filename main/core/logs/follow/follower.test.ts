@@ -133,6 +133,20 @@ describe('createFileFollower', () => {
     expect(f.status().recentEvents.map((e) => e.kind)).toContain('truncated');
   });
 
+  it('a truncation with bytes not yet read and no rotated copy is reported as a loss, not hidden', async () => {
+    const file = path.join(dir, 'lossy.log');
+    fs.writeFileSync(file, Array.from({ length: 200 }, (_, i) => `line ${i}\n`).join(''));
+    const { f, texts } = follower({ maxReadBytesPerPoll: 256 });
+    await f.start([spec(file)]);
+    expect(texts().length).toBeLessThan(200);
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, 'after\n');
+    await f.tick();
+    const lost = f.status().recentEvents.find((e) => e.kind === 'lost');
+    expect(lost?.message).toMatch(/was truncated \(size 6 < offset \d+\) with \d+ byte\(s\) not yet read and no rotated copy holding them/);
+    expect(texts().at(-1)).toBe('after');
+  });
+
   it('resumes from the saved offset after a restart, and starts over on a file replaced while it was down', async () => {
     const file = path.join(dir, 'r.log');
     fs.writeFileSync(file, 'a\nb\n');
