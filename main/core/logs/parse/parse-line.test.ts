@@ -40,7 +40,7 @@ describe('JSON lines', () => {
   });
 
   it('reads Jaeger v1 zap JSON', () => {
-    const [a, b] = lines('jaeger-v1-json.log').map((l) => parseLine(l, ctx));
+    const [a, b] = lines('jaeger-v1-json.txt').map((l) => parseLine(l, ctx));
     expect(a).toMatchObject({ level: 'info', timeUs: 1699999999123456, message: 'Mounting metrics handler on admin server', attributes: { caller: 'flags/service.go:119', route: '/metrics' } });
     expect(b).toMatchObject({ level: 'error', message: 'Could not start HTTP server' });
   });
@@ -52,30 +52,30 @@ describe('JSON lines', () => {
 
 describe('logfmt lines (recorded from the real binaries where they run here)', () => {
   it('Prometheus 2.42: ts, caller, level, msg and fields', () => {
-    const recs = lines('prometheus-2.42.log').map((l) => parseLine(l, ctx));
+    const recs = lines('prometheus-2.42.txt').map((l) => parseLine(l, ctx));
     expect(recs[1]).toMatchObject({ level: 'info', message: 'Starting Prometheus Server', attributes: { caller: 'main.go:551', mode: 'server' } });
-    expect(recs[1]!.timeUs).toBe(Date.parse(lines('prometheus-2.42.log')[1]!.slice(3, 27)) * 1000);
+    expect(recs[1]!.timeUs).toBe(Date.parse(lines('prometheus-2.42.txt')[1]!.slice(3, 27)) * 1000);
     // A line without msg: the message is its fields, without the header (time, caller, level).
     expect(recs[2]!.message).toMatch(/^build_context=\(go=go1\.19/);
     expect(recs.every((r) => r.level !== null && r.timeUs !== READ)).toBe(true);
   });
 
   it('Alertmanager 0.25 and node_exporter 1.5', () => {
-    const am = lines('alertmanager-debian.log').map((l) => parseLine(l, ctx));
+    const am = lines('alertmanager-debian.txt').map((l) => parseLine(l, ctx));
     expect(am[0]).toMatchObject({ level: 'info', message: 'Starting Alertmanager' });
     expect(am[2]!.attributes).toMatchObject({ component: 'configuration', file: 'am.yml' });
-    const ne = lines('node-exporter-1.5.log').map((l) => parseLine(l, ctx));
+    const ne = lines('node-exporter-1.5.txt').map((l) => parseLine(l, ctx));
     expect(ne.find((r) => r.level === 'warn')?.message).toMatch(/running as root/);
   });
 
   it('Prometheus 3 (slog): upper-case levels and source=', () => {
-    const recs = lines('prometheus-3.log').map((l) => parseLine(l, ctx));
+    const recs = lines('prometheus-3.txt').map((l) => parseLine(l, ctx));
     expect(recs[1]).toMatchObject({ level: 'info', timeUs: us('2024-11-29T08:18:33.374Z'), message: 'Starting Prometheus Server', attributes: { source: 'main.go:689' } });
     expect(recs[2]).toMatchObject({ level: 'error', attributes: { component: 'discovery manager scrape', err: 'open /x.json: no such file' } });
   });
 
   it('Grafana: logger= t= with nanoseconds (kept to the microsecond) and traceID', () => {
-    const recs = lines('grafana.log').map((l) => parseLine(l, ctx));
+    const recs = lines('grafana.txt').map((l) => parseLine(l, ctx));
     expect(recs[0]).toMatchObject({ level: 'info', message: 'Starting Grafana', timeUs: us('2024-02-06T17:03:14.305Z') + 957, attributes: { logger: 'settings', version: '10.3.1' } });
     expect(recs[2]).toMatchObject({ level: 'error', traceId: TRACE, message: 'Request Completed' });
   });
@@ -94,7 +94,7 @@ describe('plain lines', () => {
   });
 
   it('Jaeger v2 / OpenTelemetry Collector console lines: level, caller and the JSON fields', () => {
-    const recs = lines('jaeger-v2-console.log').map((l) => parseLine(l, ctx));
+    const recs = lines('jaeger-v2-console.txt').map((l) => parseLine(l, ctx));
     expect(recs[0]).toMatchObject({ level: 'info', timeUs: us('2024-11-07T10:00:00.123Z'), message: 'Setting up own telemetry...', attributes: { caller: 'service@v0.112.0/service.go:135' } });
     expect(recs[1]).toMatchObject({ level: 'warn', message: 'Using insecure connection', attributes: { kind: 'extension', name: 'jaeger_query' } });
     expect(recs[2]!.level).toBe('error');
