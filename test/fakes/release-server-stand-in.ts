@@ -10,6 +10,8 @@ export interface Fault {
   ignoreRange?: boolean;
   /** Answer with this status instead (404: not published). */
   status?: number;
+  /** Answer 302 to this path, as GitHub redirects release downloads to its object store. */
+  redirectTo?: string;
 }
 
 /** One request the stand-in saw. */
@@ -36,13 +38,19 @@ export interface ReleaseServer {
 export async function startReleaseServer(files: Map<string, Buffer>): Promise<ReleaseServer> {
   const requests: SeenRequest[] = [];
   const faults = new Map<string, Fault>();
-  const served = new Map<string, number>();
+  // Counted per fault object, so a fault set later starts from its first request.
+  const served = new WeakMap<Fault, number>();
   const server = http.createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const range = req.headers.range ?? null;
     const record = (status: number) => requests.push({ path: urlPath, range, status });
-    const body = files.get(urlPath);
     const fault = faults.get(urlPath) ?? {};
+    const body = files.get(urlPath);
+    if (fault.redirectTo) {
+      record(302);
+      res.writeHead(302, { location: fault.redirectTo }).end();
+      return;
+    }
     if (fault.status) {
       record(fault.status);
       res.writeHead(fault.status, { 'content-type': 'text/plain' }).end('Not Found');
@@ -53,8 +61,8 @@ export async function startReleaseServer(files: Map<string, Buffer>): Promise<Re
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       return;
     }
-    const n = (served.get(urlPath) ?? 0) + 1;
-    served.set(urlPath, n);
+    const n = (served.get(fault) ?? 0) + 1;
+    served.set(fault, n);
     const m = range && !fault.ignoreRange ? /^bytes=(\d+)-$/.exec(range) : null;
     let start = 0;
     if (m) {

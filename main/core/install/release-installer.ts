@@ -133,7 +133,7 @@ export function createReleaseInstaller(deps: ReleaseInstallerDeps): ReleaseInsta
     await mkdir(layout.downloads, { recursive: true });
     const part = path.join(layout.downloads, `${urls.archiveName}.part`);
     emit('downloading', `Downloading ${urls.archiveName}`, { bytesDone: 0 });
-    let resumed = false;
+    let resumed: boolean;
     try {
       const result = await download({
         url: urls.archive,
