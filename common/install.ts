@@ -21,7 +21,8 @@ export type InstallPhase = 'resolving' | 'downloading' | 'verifying' | 'unpackin
 /** One progress event for a component's progress bar. */
 export interface InstallProgress {
   component: InstallComponentId;
-  source: InstallSource;
+  /** `docker`: pulling the component's image for the Docker runtime. */
+  source: InstallSource | 'docker';
   phase: InstallPhase;
   /** Bytes received so far; absent when the tool does not say (Homebrew without a terminal). */
   bytesDone?: number;
@@ -117,7 +118,7 @@ export interface UpgradeInfo {
 
 /** One container of the compose project, as `docker compose ps` reports it. */
 export interface ContainerStatus {
-  /** Compose service name (the component id). */
+  /** Compose service name: the component id, except `node-exporter` for node_exporter (a hostname cannot have "_"). */
   service: string;
   /** created, running, restarting, exited, paused, dead, removing. */
   state: string;
