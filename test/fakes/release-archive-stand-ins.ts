@@ -33,10 +33,11 @@ export interface BuiltRelease {
 /**
  * Build an archive in the official layout (`<name>-<ver>.<os>-<arch>/{binaries, LICENSE, NOTICE}`, as
  * promu's tarball command makes it) from the Debian binaries, and the sums file beside it in promu's
- * `<hex>  <file>` format. gzip level 1: the layout is what matters and the tests stay quick.
+ * `<hex>  <file>` format. gzip level 1 by default: the layout is what matters and the tests stay quick
+ * (the bench uses 6, gzip's default, for archives the size of real ones).
  * A missing Debian binary fails with its name (the test must not pass without it).
  */
-export async function buildRelease(workDir: string, component: InstallComponentId, version: string, platform: Platform): Promise<BuiltRelease> {
+export async function buildRelease(workDir: string, component: InstallComponentId, version: string, platform: Platform, gzipLevel = 1): Promise<BuiltRelease> {
   const spec = releaseSpec(component);
   const bins = DEBIAN_BINARIES[component];
   if (!bins) throw new Error(`no Debian binary known for ${component}`);
@@ -56,7 +57,7 @@ export async function buildRelease(workDir: string, component: InstallComponentI
   await writeFile(path.join(stage, top, 'NOTICE'), `${spec.name} (test archive built from the Debian binary)\n`);
   const archiveName = spec.archive(version, platform);
   const archivePath = path.join(workDir, archiveName);
-  await tar.c({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, [top]);
+  await tar.c({ gzip: { level: gzipLevel }, file: archivePath, cwd: stage, portable: true }, [top]);
   await rm(stage, { recursive: true, force: true });
   const bytes = await readFile(archivePath);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
