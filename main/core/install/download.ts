@@ -77,7 +77,12 @@ export async function download(req: DownloadRequest): Promise<DownloadResult> {
       throw new InstallError('http', `HTTP ${res.status} for ${res.url}`, 'try again later; if it persists, the server or mirror is misconfigured');
     }
     if (!spaceChecked) {
-      await req.beforeWrite?.(total === undefined ? undefined : total - offset);
+      try {
+        await req.beforeWrite?.(total === undefined ? undefined : total - offset);
+      } catch (err) {
+        res.body.destroy();
+        throw err;
+      }
       spaceChecked = true;
     }
     startedAt.push(offset);

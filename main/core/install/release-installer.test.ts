@@ -166,6 +166,17 @@ describe('release installer', () => {
     expect(await inst.upgradeInfo('prometheus')).toMatchObject({ installed: '3.14.0', newer: false });
   });
 
+  it('cleans up after a Lookout killed mid-install: stale staging dirs go, a version dir without its marker is replaced', async () => {
+    await publish('3.14.0');
+    const base = path.join(home, 'runtimes', 'prometheus');
+    await mkdir(path.join(base, '.staging-3.14.0-dead'), { recursive: true });
+    await mkdir(path.join(base, '3.14.0'), { recursive: true });
+    await writeFile(path.join(base, '3.14.0', 'prometheus'), 'half written');
+    const result = await installer().install('prometheus');
+    expect((await readdir(base)).sort()).toEqual(['3.14.0', 'current']);
+    expect(await readFile(result.binaries.prometheus!, 'utf8')).toContain('version 3.14.0');
+  });
+
   it('reports availability and what it supports', async () => {
     expect(await installer().available()).toMatchObject({ ok: true, detail: expect.stringContaining('linux/amd64') });
     const inst = installer();

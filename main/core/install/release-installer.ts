@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InstallComponentId, InstalledComponent, InstallPhase, InstallProgress } from '../../../common/install';
 import type { CommandRunner } from '../ports';
 import { parseVersion } from '../stack/binaries';
 import { activate, confirm, currentVersion, rollback } from './activation';
 import { download } from './download';
-import { fsFailure, InstallError, throwIfAborted } from './errors';
+import { cancelled, fsFailure, InstallError, throwIfAborted } from './errors';
 import { httpGet, readText, type HttpGet } from './http-get';
 import type { Installer, InstallOptions } from './installer';
 import { isSafeVersion, MARKER, readMarker, runtimeLayout, type InstallMarker, type RuntimeLayout } from './layout';
@@ -159,8 +159,10 @@ export function createReleaseInstaller(deps: ReleaseInstallerDeps): ReleaseInsta
     }
 
     emit('verifying', `Checking the SHA-256 of ${urls.archiveName}`);
-    const actual = await sha256File(part, opts.signal).catch((err) => {
-      throw opts.signal?.aborted ? new InstallError('cancelled', `installing ${what} was cancelled; nothing was installed`, 'start the install again when ready') : err;
+    const actual = await sha256File(part, opts.signal).catch(async (err) => {
+      if (!opts.signal?.aborted) throw err;
+      await rm(part, { force: true });
+      throw cancelled(`installing ${what}`);
     });
     if (actual !== expected) {
       await rm(part, { force: true });
@@ -173,6 +175,7 @@ export function createReleaseInstaller(deps: ReleaseInstallerDeps): ReleaseInsta
       );
     }
 
+    await sweepLeftovers(layout.componentDir(component));
     const staging = path.join(layout.componentDir(component), `.staging-${version}-${randomBytes(4).toString('hex')}`);
     try {
       throwIfAborted(opts.signal, `installing ${what}`);
@@ -236,6 +239,12 @@ export function createReleaseInstaller(deps: ReleaseInstallerDeps): ReleaseInsta
     rollback: (component) => rollback(layout, component),
     confirm: (component) => confirm(layout, component),
   };
+}
+
+/** Staging and trash dirs a killed Lookout left behind (this installer holds the component, so none is in use). */
+async function sweepLeftovers(componentDir: string): Promise<void> {
+  const names = await readdir(componentDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith('.staging-') || n.startsWith('.trash-')).map((n) => rm(path.join(componentDir, n), { recursive: true, force: true })));
 }
 
 /** Rename staging over the version dir; a leftover dir without a marker (a crash mid-install) is replaced. */
