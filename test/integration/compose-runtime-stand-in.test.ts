@@ -1,0 +1,140 @@
+/**
+ * The Docker Compose runtime against the docker STAND-IN (test/fakes/docker-stand-in.mjs; formats and
+ * sources in test/fakes/docker-stand-in.md): no Docker engine runs on these machines. The runtime runs
+ * it through the real ProcessStreamer and CommandRunner, with the compose file it rendered itself.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InstallProgress } from '../../common/install';
+import { createCommandRunner } from '../../main/core/adapters/command-runner';
+import { renderCompose } from '../../main/core/runtime/compose-file';
+import type { ComposeEvent } from '../../main/core/runtime/compose-output';
+import { createComposeRuntime } from '../../main/core/runtime/compose-runtime';
+import { detectDocker } from '../../main/core/runtime/docker-detect';
+import { createProcessStreamer } from '../../main/core/runtime/process-stream';
+import { installDockerStandIn, type DockerStandIn } from '../fakes/install-docker-stand-in';
+
+let dir: string;
+let docker: DockerStandIn;
+let file: string;
+const runner = createCommandRunner();
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'lookout-compose-'));
+  docker = await installDockerStandIn(dir);
+  file = path.join(dir, 'docker-compose.yml');
+  await writeFile(file, renderCompose({ stackDir: path.join(dir, 'stack'), components: { prometheus: { port: 19090 }, alertmanager: { port: 19093 }, node_exporter: { port: 19100 } } }));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const runtime = async () => {
+  const found = await detectDocker(runner, { searchDirs: [docker.binDir], envPath: '' });
+  expect(found.ok).toBe(true);
+  return createComposeRuntime({ streamer: createProcessStreamer(), runner, docker: found.docker!, file, progressJson: found.progressJson! });
+};
+
+describe('Docker detection (docker stand-in)', () => {
+  it('names the engine behind the current context: Docker Desktop, OrbStack, Colima', async () => {
+    expect(await detectDocker(runner, { searchDirs: [docker.binDir], envPath: '' })).toMatchObject({
+      ok: true,
+      engine: 'Docker Desktop',
+      context: 'desktop-linux',
+      serverVersion: '29.1.2',
+      composeVersion: '2.39.1',
+      progressJson: true,
+      detail: 'Docker Desktop (context desktop-linux), engine 29.1.2, Compose 2.39.1',
+    });
+    await docker.configure({ context: 'orbstack', operatingSystem: 'OrbStack' });
+    expect((await detectDocker(runner, { searchDirs: [docker.binDir], envPath: '' })).engine).toBe('OrbStack');
+    await docker.configure({ context: 'colima', operatingSystem: 'Ubuntu 24.04.2 LTS', composeVersion: '2.20.2' });
+    expect(await detectDocker(runner, { searchDirs: [docker.binDir], envPath: '' })).toMatchObject({ engine: 'Colima', progressJson: false });
+  });
+
+  it('engine not running: "Cannot connect to the Docker daemon" becomes a reason and the fix', async () => {
+    await docker.configure({ scenario: 'daemon-down' });
+    expect(await detectDocker(runner, { searchDirs: [docker.binDir], envPath: '' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^the Docker engine is not running \(context desktop-linux\): Cannot connect to the Docker daemon at unix:\/\/\/Users\/me\/.docker\/run\/docker.sock/),
+      fix: expect.stringContaining('colima start'),
+    });
+  });
+
+  it('no docker at all', async () => {
+    expect(await detectDocker(runner, { searchDirs: [path.join(dir, 'none')], envPath: '' })).toMatchObject({ ok: false, reason: expect.stringContaining('docker command was not found') });
+  });
+});
+
+describe('Compose runtime (docker stand-in)', () => {
+  it('start: pulls with per-component byte progress, then up -d --wait; status from ps --format json', async () => {
+    const rt = await runtime();
+    const events: InstallProgress[] = [];
+    const steps: string[] = [];
+    const status = await rt.start({ onProgress: (e) => events.push(e), onContainer: (s, t) => steps.push(`${s} ${t}`) });
+    expect(status).toEqual([
+      { service: 'node-exporter', state: 'running', health: 'healthy', exitCode: 0, ports: ['127.0.0.1:19100->19100/tcp'] },
+      { service: 'alertmanager', state: 'running', health: 'healthy', exitCode: 0, ports: ['127.0.0.1:19093->19093/tcp'] },
+      { service: 'prometheus', state: 'running', health: 'healthy', exitCode: 0, ports: ['127.0.0.1:19090->19090/tcp'] },
+    ]);
+    const prom = events.filter((e) => e.component === 'prometheus');
+    expect(prom[0]).toMatchObject({ source: 'docker', phase: 'downloading', message: 'Pulling prom/prometheus:v3.14.0' });
+    expect(prom.at(-1)).toMatchObject({ phase: 'done', message: 'Pulled prom/prometheus:v3.14.0' });
+    const bytes = prom.filter((e) => e.bytesTotal);
+    expect(bytes.at(-1)).toMatchObject({ bytesDone: 15_500_000, bytesTotal: 15_500_000 });
+    expect(bytes[0]!.bytesDone).toBeLessThan(bytes[0]!.bytesTotal!);
+    expect(steps).toContain('prometheus Healthy');
+    const argv = await docker.invocations();
+    expect(argv).toContainEqual(['compose', '--progress', 'json', '-p', 'lookout', '-f', file, 'up', '--detach', '--wait', '--wait-timeout', '180', '--remove-orphans']);
+    expect(argv).toContainEqual(['compose', '-p', 'lookout', '-f', file, 'ps', '--all', '--format', 'json']);
+  });
+
+  it('up --wait failure: the unhealthy container is named', async () => {
+    await docker.configure({ scenario: 'unhealthy' });
+    const rt = await runtime();
+    await expect(rt.start()).rejects.toMatchObject({ message: 'a container did not become healthy: Container lookout-prometheus-1: Error container lookout-prometheus-1 is unhealthy', fix: expect.stringContaining('logs') });
+  });
+
+  it('reads ps from Compose before 2.21 (one JSON array) and uses plain progress before 2.29', async () => {
+    await docker.configure({ composeVersion: '2.20.2' });
+    const rt = await runtime();
+    const status = await rt.start();
+    expect(status.map((s) => `${s.service}:${s.state}:${s.health}`)).toEqual(['node-exporter:running:healthy', 'alertmanager:running:healthy', 'prometheus:running:healthy']);
+    expect((await docker.invocations()).some((a) => a.includes('--progress') && a[a.indexOf('--progress') + 1] === 'plain')).toBe(true);
+  });
+
+  it('events: state changes as they happen, a crash with its exit code; stop ends the stream', async () => {
+    await docker.configure({ scenario: 'crash' });
+    const rt = await runtime();
+    await rt.start();
+    const seen: ComposeEvent[] = [];
+    const watch = rt.watch((e) => seen.push(e));
+    const t0 = Date.now();
+    while (!seen.some((e) => e.action === 'die') && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    watch.stop();
+    expect(await watch.ended).toBeNull();
+    expect(seen.filter((e) => e.action === 'start').map((e) => e.service)).toEqual(['node-exporter', 'alertmanager', 'prometheus']);
+    expect(seen.filter((e) => e.health === 'healthy')).toHaveLength(3);
+    expect(seen.find((e) => e.action === 'die')).toMatchObject({ service: 'prometheus', exitCode: 2 });
+  });
+
+  it('stop: docker compose down, never with -v, so the named volumes (the data) stay', async () => {
+    const rt = await runtime();
+    await rt.start();
+    await rt.stop();
+    expect(await docker.state()).toMatchObject({ up: false, volumes: ['alertmanager-data', 'prometheus-data'] });
+    expect(await rt.status()).toEqual([]);
+    const down = (await docker.invocations()).find((a) => a.includes('down'))!;
+    expect(down).toEqual(['compose', '-p', 'lookout', '-f', file, 'down', '--remove-orphans']);
+  });
+
+  it('engine down after detection: every command says so, with the fix', async () => {
+    const rt = await runtime();
+    await docker.configure({ scenario: 'daemon-down' });
+    await expect(rt.start()).rejects.toMatchObject({ message: expect.stringContaining('the Docker engine is not running: Cannot connect to the Docker daemon'), fix: expect.stringContaining('OrbStack') });
+    await expect(rt.status()).rejects.toMatchObject({ message: expect.stringContaining('Cannot connect to the Docker daemon') });
+    await expect(rt.stop()).rejects.toMatchObject({ fix: expect.stringContaining('colima start') });
+  });
+});
