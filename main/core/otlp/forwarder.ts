@@ -6,10 +6,11 @@
  * is down costs memory up to the cap and no more. A non-retryable answer (400, 413, …) drops its
  * batch, counted as `rejected`.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Clock, Timer } from '../ports';
 import type { SpanRecord } from '../store/records';
 import { encodeSpans } from './encode';
+import { counterIn, gaugeIn } from './registered-metrics';
 
 export interface PostResult {
   /** HTTP status; 0 when no answer came (refused, reset, timed out). */
@@ -80,12 +81,11 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
   const initialBackoff = opts.initialBackoffMs ?? 1_000;
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const post = opts.post ?? fetchPoster;
-  const registers = opts.registry ? [opts.registry] : [];
   const m = {
-    sent: new Counter({ name: 'lookout_traces_forwarded_spans_total', help: 'Spans forwarded to the OTLP endpoint (Jaeger)', registers }),
-    dropped: new Counter({ name: 'lookout_traces_forward_dropped_spans_total', help: 'Spans not forwarded: queue_full, rejected', labelNames: ['reason'], registers }),
-    retries: new Counter({ name: 'lookout_traces_forward_retries_total', help: 'Forwarding requests retried', registers }),
-    queued: new Gauge({ name: 'lookout_traces_forward_queue_spans', help: 'Spans waiting to be forwarded', registers }),
+    sent: counterIn(opts.registry, { name: 'lookout_traces_forwarded_spans_total', help: 'Spans forwarded to the OTLP endpoint (Jaeger)' }),
+    dropped: counterIn(opts.registry, { name: 'lookout_traces_forward_dropped_spans_total', help: 'Spans not forwarded: queue_full, rejected', labelNames: ['reason'] }),
+    retries: counterIn(opts.registry, { name: 'lookout_traces_forward_retries_total', help: 'Forwarding requests retried' }),
+    queued: gaugeIn(opts.registry, { name: 'lookout_traces_forward_queue_spans', help: 'Spans waiting to be forwarded' }),
   };
   const stats: ForwarderStats = { queued: 0, sent: 0, droppedQueueFull: 0, droppedRejected: 0, retries: 0, lastError: null };
   let queue: SpanRecord[] = [];

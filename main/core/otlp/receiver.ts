@@ -20,11 +20,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { LogRecord, SpanRecord } from '../store/records';
 import { DEFAULT_ATTRIBUTE_LIMITS, type AttributeLimits } from './attributes';
 import { logsFromRequest, spansFromRequest, type Converted } from './convert';
 import { BadPayload, decodeProtobuf, logsRequestFromJson, traceRequestFromJson } from './otlp-json';
+import { counterIn } from './registered-metrics';
 import { encodeRpcStatus, LogsRequest, LogsResponse, RPC_INVALID_ARGUMENT, TraceRequest, TraceResponse } from './proto';
 
 const gunzip = promisify(zlib.gunzip);
@@ -103,9 +104,9 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
 export function createOtlpReceiver(opts: OtlpReceiverOptions): OtlpReceiver {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits = { ...DEFAULT_ATTRIBUTE_LIMITS, ...opts.limits };
-  const requests = new Counter({ name: 'lookout_otlp_requests_total', help: 'OTLP/HTTP requests by signal and HTTP status', labelNames: ['signal', 'code'], registers: opts.registry ? [opts.registry] : [] });
-  const records = new Counter({ name: 'lookout_otlp_records_total', help: 'OTLP records (spans, log records) received, by signal and result (accepted, rejected)', labelNames: ['signal', 'result'], registers: opts.registry ? [opts.registry] : [] });
-  const truncations = new Counter({ name: 'lookout_otlp_values_truncated_total', help: 'Attribute values cut by the receiver caps', labelNames: ['signal'], registers: opts.registry ? [opts.registry] : [] });
+  const requests = counterIn(opts.registry, { name: 'lookout_otlp_requests_total', help: 'OTLP/HTTP requests by signal and HTTP status', labelNames: ['signal', 'code'] });
+  const records = counterIn(opts.registry, { name: 'lookout_otlp_records_total', help: 'OTLP records (spans, log records) received, by signal and result (accepted, rejected)', labelNames: ['signal', 'result'] });
+  const truncations = counterIn(opts.registry, { name: 'lookout_otlp_values_truncated_total', help: 'Attribute values cut by the receiver caps', labelNames: ['signal'] });
   let server: http.Server | null = null;
   let port: number | null = null;
 

@@ -16,7 +16,8 @@
  *
  * One sweep timer runs while anything waits, and none when nothing does (no idle wake-ups).
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { counterIn, gaugeIn } from '../otlp/registered-metrics';
 import type { Clock, Timer } from '../ports';
 import type { SpanRecord } from '../store/records';
 import { decide, ratioThreshold, type SamplingPolicy } from './sampling-decision';
@@ -99,16 +100,15 @@ export function createTailSampler(opts: SamplerOptions): TailSampler {
     decisions: { complete: 0, max_wait: 0, buffer_full: 0, flush: 0 },
   };
 
-  const registers = opts.registry ? [opts.registry] : [];
   const m = {
-    received: new Counter({ name: 'lookout_traces_spans_received_total', help: 'Spans handed to the tail sampler', registers }),
-    kept: new Counter({ name: 'lookout_traces_spans_kept_total', help: 'Spans of kept traces (to the store and the forwarder)', registers }),
-    dropped: new Counter({ name: 'lookout_traces_spans_dropped_total', help: 'Spans of traces the sampler dropped', labelNames: ['reason'], registers }),
-    keptTraces: new Counter({ name: 'lookout_traces_traces_kept_total', help: 'Traces kept, by the rule that kept them', labelNames: ['reason'], registers }),
-    droppedTraces: new Counter({ name: 'lookout_traces_traces_dropped_total', help: 'Traces the ratio left out', registers }),
-    decisions: new Counter({ name: 'lookout_traces_decisions_total', help: 'Sampling decisions by what triggered them (complete, max_wait, buffer_full, flush)', labelNames: ['trigger'], registers }),
-    bufferedSpans: new Gauge({ name: 'lookout_traces_buffered_spans', help: 'Spans waiting for their trace to complete', registers }),
-    bufferedTraces: new Gauge({ name: 'lookout_traces_buffered_traces', help: 'Traces waiting to complete', registers }),
+    received: counterIn(opts.registry, { name: 'lookout_traces_spans_received_total', help: 'Spans handed to the tail sampler' }),
+    kept: counterIn(opts.registry, { name: 'lookout_traces_spans_kept_total', help: 'Spans of kept traces (to the store and the forwarder)' }),
+    dropped: counterIn(opts.registry, { name: 'lookout_traces_spans_dropped_total', help: 'Spans of traces the sampler dropped', labelNames: ['reason'] }),
+    keptTraces: counterIn(opts.registry, { name: 'lookout_traces_traces_kept_total', help: 'Traces kept, by the rule that kept them', labelNames: ['reason'] }),
+    droppedTraces: counterIn(opts.registry, { name: 'lookout_traces_traces_dropped_total', help: 'Traces the ratio left out' }),
+    decisions: counterIn(opts.registry, { name: 'lookout_traces_decisions_total', help: 'Sampling decisions by what triggered them (complete, max_wait, buffer_full, flush)', labelNames: ['trigger'] }),
+    bufferedSpans: gaugeIn(opts.registry, { name: 'lookout_traces_buffered_spans', help: 'Spans waiting for their trace to complete' }),
+    bufferedTraces: gaugeIn(opts.registry, { name: 'lookout_traces_buffered_traces', help: 'Traces waiting to complete' }),
   };
 
   const updateGauges = () => {
