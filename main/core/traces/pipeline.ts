@@ -110,7 +110,7 @@ export async function createTracePipeline(deps: TracePipelineDeps): Promise<Trac
       return await receiver.start();
     } catch (err) {
       receiver = null;
-      throw new Error(`OTLP receiver could not listen on 127.0.0.1:${deps.receiverPort ?? settings.traces.receiver.port} (traces.receiver.port): ${(err as Error).message}`);
+      throw new Error(`OTLP receiver could not listen on 127.0.0.1:${deps.receiverPort ?? settings.traces.receiver.port} (traces.receiver.port): ${(err as Error).message}`, { cause: err });
     }
   };
 
