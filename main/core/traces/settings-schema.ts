@@ -1,0 +1,154 @@
+/**
+ * The `store` and `traces` sections of settings.json. Every field has a default, so a missing section
+ * is valid; unknown keys are errors (`.strict()`), and each message names what is wrong.
+ *
+ * Durations are a number and a unit, units combinable: `500ms`, `2.5s`, `1m30s`, `7d` (ms, s, m, h,
+ * d, w). Sizes are a number and B, KB, MB, GB or TB, 1024-based as in Prometheus' retention size.
+ */
+import { z } from 'zod';
+import type { SamplingPolicy } from './sampling-decision';
+
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
+const SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_BYTES: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+const SERVICE = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
+
+/** `2.5s` → 2500. Only call on strings the schema accepted. */
+export function durationMs(s: string): number {
+  let total = 0;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return total;
+}
+
+/** `1GB` → 1073741824. */
+export function sizeBytes(s: string): number {
+  const m = SIZE.exec(s)!;
+  return Math.round(Number(m[1]) * UNIT_BYTES[m[2]!]!);
+}
+
+const duration = (example: string) => z.string().regex(DURATION, `must be a duration such as ${example} (units ms, s, m, h, d, w)`);
+const positiveDuration = (example: string) => duration(example).refine((s) => !DURATION.test(s) || durationMs(s) > 0, { message: 'must be longer than 0' });
+const size = (example: string) => z.string().regex(SIZE, `must be a size such as ${example} (B, KB, MB, GB, TB)`).refine((s) => !SIZE.test(s) || sizeBytes(s) > 0, { message: 'must be larger than 0' });
+const port = z.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
+const count = (max: number) => z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+
+/** The embedded telemetry store (`<home>/telemetry.duckdb`). */
+export const storeSettingsSchema = z
+  .object({
+    retention: z
+      .object({
+        /** Spans and log records older than this are deleted. */
+        maxAge: positiveDuration('7d').default('7d'),
+        /** The oldest rows are deleted while the data takes more than this. */
+        maxSize: size('1GB').default('1GB'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+/** Slow-trace thresholds: a span longer than its service's threshold makes its trace kept. null: no threshold. */
+const slowSchema = z
+  .object({
+    /** For services not listed below. */
+    default: positiveDuration('1s').nullable().default('1s'),
+    /** Per service.name, e.g. `{ "llm": "2.5s" }`. */
+    services: z
+      .record(z.string(), positiveDuration('2.5s').nullable())
+      .default({})
+      .superRefine((services, ctx) => {
+        for (const name of Object.keys(services)) {
+          if (!SERVICE.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'service names are letters, digits, _, . and -' });
+        }
+      }),
+  })
+  .strict()
+  .prefault({});
+
+export const tracesSettingsSchema = z
+  .object({
+    receiver: z
+      .object({
+        /** The OTLP/HTTP receiver on 127.0.0.1 (traces and logs). */
+        enabled: z.boolean().default(true),
+        port: port.default(4318),
+        /** Requests larger than this (compressed or inflated) get 413. */
+        maxBodySize: size('8MB').default('8MB'),
+      })
+      .strict()
+      .prefault({}),
+    sampling: z
+      .object({
+        /** Share of ordinary traces kept (0–1), decided on the trace id. */
+        ratio: z.number({ message: 'must be a number' }).min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').default(0.1),
+        /** Keep every trace that has an error span. */
+        keepErrors: z.boolean().default(true),
+        slow: slowSchema,
+        /** Quiet period after the root span before a trace is decided. */
+        decisionWait: positiveDuration('2s').default('2s'),
+        /** A trace is decided at the latest this long after its first span (no root seen). */
+        maxWait: positiveDuration('30s').default('30s'),
+        /** Traces and spans waiting at most; past that the oldest are decided early. */
+        maxTraces: count(1_000_000).default(10_000),
+        maxSpans: count(10_000_000).default(200_000),
+      })
+      .strict()
+      .superRefine((s, ctx) => {
+        if (durationMs(s.maxWait) < durationMs(s.decisionWait)) ctx.addIssue({ code: 'custom', path: ['maxWait'], message: `must be at least decisionWait (${s.decisionWait})` });
+      })
+      .prefault({}),
+    jaeger: z
+      .object({
+        /** Supervise Jaeger v2 and forward kept traces to it. */
+        enabled: z.boolean().default(false),
+        /** Absolute path of the `jaeger` binary; when unset the usual search order applies. */
+        binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+        /** memory: max `maxTraces` traces, gone on restart; badger: on disk under the home, `retention` as TTL. */
+        storage: z.enum(['memory', 'badger'], { message: 'must be memory or badger' }).default('memory'),
+        maxTraces: count(10_000_000).default(50_000),
+        retention: positiveDuration('7d').default('7d'),
+        /** UI and query API. */
+        port: port.default(16686),
+        queryGrpcPort: port.default(16685),
+        /** Jaeger's OTLP receivers; not 4317/4318, which are Lookout's. */
+        otlpGrpcPort: port.default(14317),
+        otlpHttpPort: port.default(14318),
+        healthPort: port.default(13133),
+        metricsPort: port.default(8888),
+        /** Spans waiting to be forwarded at most; more are dropped and counted. */
+        forwardQueue: count(10_000_000).default(50_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (!t.jaeger.enabled) return;
+    const ports: [string, number][] = [
+      ['port', t.jaeger.port],
+      ['queryGrpcPort', t.jaeger.queryGrpcPort],
+      ['otlpGrpcPort', t.jaeger.otlpGrpcPort],
+      ['otlpHttpPort', t.jaeger.otlpHttpPort],
+      ['healthPort', t.jaeger.healthPort],
+      ['metricsPort', t.jaeger.metricsPort],
+    ];
+    const seen = new Map<number, string>([[t.receiver.port, 'receiver.port']]);
+    for (const [name, p] of ports) {
+      const other = seen.get(p);
+      if (other) ctx.addIssue({ code: 'custom', path: ['jaeger', name], message: `port ${p} is already used by traces.${other}` });
+      else seen.set(p, `jaeger.${name}`);
+    }
+  })
+  .prefault({});
+
+export type StoreSettings = z.infer<typeof storeSettingsSchema>;
+export type TracesSettings = z.infer<typeof tracesSettingsSchema>;
+
+/** The sampler's policy from settings. */
+export function samplingPolicy(s: TracesSettings['sampling']): SamplingPolicy {
+  const services: Record<string, number | null> = {};
+  for (const [name, d] of Object.entries(s.slow.services)) services[name] = d === null ? null : durationMs(d);
+  return { ratio: s.ratio, keepErrors: s.keepErrors, slowMs: { default: s.slow.default === null ? null : durationMs(s.slow.default), services } };
+}
