@@ -10,7 +10,8 @@ import { createFileFollower, type FileFollower, type FollowerStatus } from './fo
 import { createOffsetsStore } from './follow/offsets-store';
 import { nodeFs, type LogFs } from './fs-port';
 import { createLogRotation, type LogRotation, type RotationStatus, type RotationTarget } from './rotate/rotation';
-import { durationMs, sizeBytes, type LogsSettings } from './settings-schema';
+import { type LogsSettings } from './settings-schema';
+import { durationMs, sizeBytes } from '../settings/units';
 import { createShipping, type Shipping, type ShippingOptions } from './ship/shipping';
 import type { ShipTargetStatus } from './ship/shipper';
 import { followSpecs, lookoutLogFile, type ServiceLogs } from './sources';

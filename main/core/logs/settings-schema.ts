@@ -5,11 +5,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { durationMs } from '../alerts/settings-schema';
+import { duration as durationOf, size as sizeOf } from '../settings/units';
 import { LOG_LEVELS } from '../store/records';
 
-const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-const SIZE = /^(\d+)(B|KB|MB|GB)$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TARGET_NAME = /^[a-zA-Z0-9_-]{1,40}$/;
 /** The labels Lookout sets itself on every Loki stream (low cardinality on purpose). */
@@ -17,8 +15,8 @@ export const LOKI_STREAM_LABELS = ['service', 'level', 'source'] as const;
 /** Header names that carry credentials: only through `headerFiles`, never inline. */
 const SECRET_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i;
 
-const duration = () => z.string().refine((s) => s.length > 0 && PROM_DURATION.test(s), { message: 'must be a duration such as 500ms, 30s, 5m or 30d' });
-const size = () => z.string().regex(SIZE, 'must be a size such as 512KB, 10MB or 2GB (1 KB = 1024 bytes)');
+const duration = () => durationOf('500ms, 30s, 5m or 30d', { positive: true });
+const size = () => sizeOf('512KB, 10MB or 2GB');
 const absolute = (what: string) => z.string().refine((p) => path.isAbsolute(p), { message: `must be an absolute path to ${what}` });
 const secretFile = () => absolute('a file holding the secret (chmod 600)');
 const noCredentials = (u: string) => {
@@ -31,15 +29,6 @@ const noCredentials = (u: string) => {
 };
 const CREDENTIALS_IN_URL = { message: 'must not hold a user or password: name a 0600 file in bearerTokenFile, basicAuth.passwordFile or headerFiles instead' };
 
-/** Bytes of a size string (already validated); units are binary, as Prometheus' retention size is. */
-export function sizeBytes(text: string): number {
-  const m = SIZE.exec(text);
-  if (!m) throw new Error(`not a size: ${text}`);
-  const mult = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2] as 'B' | 'KB' | 'MB' | 'GB'];
-  return Number(m[1]) * mult;
-}
-
-export { durationMs };
 
 /**
  * `services[].logs`: the service's log files, as absolute paths or absolute globs (`/var/log/app/*.log`;

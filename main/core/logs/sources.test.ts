@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paths } from '../paths';
-import { logsSettingsSchema, serviceLogsSchema, sizeBytes } from './settings-schema';
+import { logsSettingsSchema, serviceLogsSchema } from './settings-schema';
+import { sizeBytes } from '../settings/units';
 import { followSpecs } from './sources';
 
 const p = paths('/home/u/.lookout');
@@ -31,7 +32,7 @@ describe('logs settings', () => {
     expect(r.success).toBe(false);
     const issues = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues).toEqual(expect.arrayContaining([
-      'rotation.maxFileSize: must be a size such as 512KB, 10MB or 2GB (1 KB = 1024 bytes)',
+      'rotation.maxFileSize: must be a size such as 512KB, 10MB or 2GB (B, KB, MB, GB, TB; 1 KB = 1024 bytes)',
       'ship.0.url: must be an http:// or https:// URL such as http://127.0.0.1:3100',
       'ship.0.labels.level: level is set by Lookout from each record',
       'ship.0.labels.bad-name: label names are letters, digits and _, not starting with a digit',

@@ -18,7 +18,8 @@ import { openTelemetryStore, type StoreLogger, type TelemetryStore } from '../st
 import type { TraceQueries } from '../store/trace-queries';
 import { createTailSampler, type TailSampler } from './sampler';
 import { createSelfTracing } from './self-tracing';
-import { durationMs, samplingPolicy, sizeBytes, type StoreSettings, type TracesSettings } from './settings-schema';
+import { samplingPolicy, type StoreSettings, type TracesSettings } from './settings-schema';
+import { durationMs, sizeBytes } from '../settings/units';
 
 export interface TracePipelineDeps {
   /** The store file: `<home>/telemetry.duckdb`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, samplingPolicy, sizeBytes, storeSettingsSchema, tracesSettingsSchema } from './settings-schema';
+import { samplingPolicy, storeSettingsSchema, tracesSettingsSchema } from './settings-schema';
+import { durationMs, sizeBytes } from '../settings/units';
 
 const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => (r.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
 

@@ -6,30 +6,13 @@
  * d, w). Sizes are a number and B, KB, MB, GB or TB, 1024-based as in Prometheus' retention size.
  */
 import { z } from 'zod';
+import { duration, durationMs, size } from '../settings/units';
 import type { SamplingPolicy } from './sampling-decision';
 
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
-const SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const UNIT_BYTES: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 const SERVICE = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
 
-/** `2.5s` → 2500. Only call on strings the schema accepted. */
-export function durationMs(s: string): number {
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return total;
-}
+const positiveDuration = (example: string) => duration(example, { positive: true });
 
-/** `1GB` → 1073741824. */
-export function sizeBytes(s: string): number {
-  const m = SIZE.exec(s)!;
-  return Math.round(Number(m[1]) * UNIT_BYTES[m[2]!]!);
-}
-
-const duration = (example: string) => z.string().regex(DURATION, `must be a duration such as ${example} (units ms, s, m, h, d, w)`);
-const positiveDuration = (example: string) => duration(example).refine((s) => !DURATION.test(s) || durationMs(s) > 0, { message: 'must be longer than 0' });
-const size = (example: string) => z.string().regex(SIZE, `must be a size such as ${example} (B, KB, MB, GB, TB)`).refine((s) => !SIZE.test(s) || sizeBytes(s) > 0, { message: 'must be larger than 0' });
 const port = z.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
 const count = (max: number) => z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 

@@ -1,7 +1,8 @@
 import fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from '../../ports';
-import { durationMs, sizeBytes, type LogsSettings } from '../settings-schema';
+import { type LogsSettings } from '../settings-schema';
+import { durationMs, sizeBytes } from '../../settings/units';
 import { copyTruncateRotate } from './copy-truncate';
 import { sweepRotated } from './retention';
 
