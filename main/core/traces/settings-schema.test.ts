@@ -27,11 +27,11 @@ describe('store and traces settings', () => {
     expect(issues(tracesSettingsSchema.safeParse({ sampling: { ratio: 2, decisionWait: 'soon' }, receiver: { port: 70000 } }))).toEqual([
       'receiver.port: must be from 1 to 65535',
       'sampling.ratio: must be a ratio from 0 to 1',
-      'sampling.decisionWait: must be a duration such as 2s (units ms, s, m, h, d, w)',
+      'sampling.decisionWait: must be a duration such as 2s (units ms, s, m, h, d, w, y)',
     ]);
     expect(issues(storeSettingsSchema.safeParse({ retention: { maxSize: '1 gig', maxAge: '0s' } }))).toEqual([
       'retention.maxAge: must be longer than 0',
-      'retention.maxSize: must be a size such as 1GB (B, KB, MB, GB, TB)',
+      'retention.maxSize: must be a size such as 1GB (B, KB, MB, GB, TB; 1 KB = 1024 bytes)',
     ]);
     expect(issues(tracesSettingsSchema.safeParse({ sampling: { maxWait: '1s', decisionWait: '5s' } }))).toEqual(['sampling.maxWait: must be at least decisionWait (5s)']);
     expect(issues(tracesSettingsSchema.safeParse({ sampling: { slow: { services: { 'bad name!': '1s' } } } }))[0]).toContain('service names are');
