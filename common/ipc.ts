@@ -89,8 +89,21 @@ export interface EventMap {
 
 export type Channel = keyof InvokeMap;
 export type EventName = keyof EventMap;
+
+/** Every pushed event, typed over EventMap so that a new event cannot be left out of a transport. */
+const EVENTS: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true, 'app:focus': true, 'settings:changed': true, 'alerts:changed': true };
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 export type Req<C extends Channel> = InvokeMap[C]['req'];
 export type Res<C extends Channel> = InvokeMap[C]['res'];
+
+/** How a channel travels over HTTP. */
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** With `{param}` segments filled from the request (common/route-table.ts matches them on the server). */
+  path: string;
+  /** A status other than 2xx whose body is still the channel's result (a refusal with reasons). */
+  refusedStatus?: number;
+}
 
 /** HTTP binding of each channel: the browser-mode API and the CLI use these. */
 export const HTTP_ROUTES = {
@@ -105,7 +118,8 @@ export const HTTP_ROUTES = {
   'metrics:ping': { method: 'POST', path: '/api/v1/metrics/ping' },
   'settings:get': { method: 'GET', path: '/api/v1/settings' },
   'links:get': { method: 'GET', path: '/api/v1/links' },
-  'settings:update': { method: 'POST', path: '/api/v1/settings' },
+  // A document the schema refuses answers 422 with the result (its issues), not an error envelope.
+  'settings:update': { method: 'POST', path: '/api/v1/settings', refusedStatus: 422 },
   'alerts:get': { method: 'GET', path: '/api/v1/alerts' },
   'alerts:history': { method: 'GET', path: '/api/v1/alerts/history' },
   'alerts:ack': { method: 'POST', path: '/api/v1/alerts/ack' },
@@ -115,7 +129,7 @@ export const HTTP_ROUTES = {
   'secrets:get': { method: 'GET', path: '/api/v1/secrets' },
   'secrets:set': { method: 'POST', path: '/api/v1/secrets/{name}' },
   'secrets:clear': { method: 'DELETE', path: '/api/v1/secrets/{name}' },
-} as const satisfies { [C in Channel]: { method: 'GET' | 'POST' | 'DELETE'; path: string } };
+} as const satisfies { [C in Channel]: HttpRoute };
 
 /** Every channel, for code that builds the `api` object generically (preload, HTTP client). */
 export const CHANNELS = Object.keys(HTTP_ROUTES) as Channel[];
@@ -132,22 +146,6 @@ export function fillPath(template: string, req: Record<string, unknown>): { path
     return encodeURIComponent(String(value ?? ''));
   });
   return { path, rest };
-}
-
-/** Match a path against a route template; the `{param}` values (decoded), or null when it does not match. */
-export function matchPath(template: string, pathname: string): Record<string, string> | null {
-  const names: string[] = [];
-  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  const m = new RegExp(`^${pattern}$`).exec(pathname);
-  if (!m) return null;
-  try {
-    return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
-  } catch {
-    return null;
-  }
 }
 
 /** Server-sent events stream of EventMap entries (browser mode). */

@@ -3,9 +3,9 @@
  * in browser mode (`lookout serve`) the same `Api` is built over HTTP + server-sent events.
  */
 import { API_GLOBAL, type Api } from '../common/ipc';
-import { createHttpApi } from './lib/http-api';
+import { createHttpClient } from '../common/http-client';
 
-export { ApiError } from './lib/http-api';
+export { ApiError } from '../common/http-client';
 
 /** Either a usable api, or the reason there is none (browser mode opened without a token). */
 export type ApiResolution = { kind: 'ready'; api: Api; transport: 'electron' | 'http' } | { kind: 'no-token' };
@@ -34,5 +34,5 @@ export function resolveApi(): ApiResolution {
   if (injected) return { kind: 'ready', api: injected, transport: 'electron' };
   const token = takeToken();
   if (!token) return { kind: 'no-token' };
-  return { kind: 'ready', api: createHttpApi({ token, baseUrl: location.origin }), transport: 'http' };
+  return { kind: 'ready', api: createHttpClient({ token, baseUrl: location.origin }), transport: 'http' };
 }

@@ -41,6 +41,10 @@ describe('layering (dependency-cruiser on resolved paths)', () => {
     expect(await violations(`common/layering-probe-${process.pid}.ts`, "import type { Paths } from '../main/core/paths';\nexport type Probe = Paths;\n")).toContain('common-imports-nothing');
   });
 
+  it('refuses electron and react in the core by package, not by spelling', async () => {
+    expect(await violations(`main/core/layering-probe-pkg-${process.pid}.ts`, "import { useState } from 'react';\nexport const probe = useState;\n")).toContain('core-is-plain-node');
+  });
+
   it('accepts the same import where the layers allow it', async () => {
     expect(await violations(`main/layering-probe-${process.pid}.ts`, "import { startServer } from './server/http';\nexport const probe = startServer;\n")).toEqual([]);
   });

@@ -1,11 +1,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { CHANNELS, ipcEventChannel, ipcInvokeChannel, type Channel, type ErrorEnvelope, type EventName } from '../../common/ipc';
+import { CHANNELS, EVENT_NAMES, ipcEventChannel, ipcInvokeChannel, type Channel, type ErrorEnvelope } from '../../common/ipc';
 import { parseRequest } from '../core/api';
 import type { Core } from '../core/core';
 import { isTrustedSender } from './window-options';
-
-/** Every event the popover receives; typed over EventMap so a new event cannot be forgotten silently. */
-const FORWARDED: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true, 'app:focus': true, 'settings:changed': true, 'alerts:changed': true };
 
 /**
  * The IPC gate: one handler per contract channel. Each call is checked in this order — sender frame,
@@ -34,7 +31,7 @@ export function registerIpc(core: Core, popover: { window: BrowserWindow; indexU
     });
   }
 
-  const offs = (Object.keys(FORWARDED) as EventName[]).map((event) =>
+  const offs = EVENT_NAMES.map((event) =>
     core.on(event, (payload) => {
       if (!window.isDestroyed()) window.webContents.send(ipcEventChannel(event), payload);
     }),

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { paths as layout } from '../core/paths';
 import { parseSettings } from '../core/settings/store';
 import { readServeFile } from '../server/serve-file';
-import { runDemo } from './demo';
+import { runDemo, type DemoOptions } from './demo';
 
 export interface DemoCommandOptions {
   home: string;
   traffic?: number;
+  /** Extra flags per service (the CLI's --llm-port and friends become --port). */
+  serviceArgs?: DemoOptions['serviceArgs'];
   /** The running CLI's own file (dist/main/cli.js, or main/cli.ts under tsx): children run it as `demo-service`. */
   cliEntry: string;
 }
@@ -26,6 +28,7 @@ export async function runDemoCommand(opts: DemoCommandOptions): Promise<number> 
   return runDemo({
     home: opts.home,
     traffic: opts.traffic,
+    serviceArgs: opts.serviceArgs,
     command: process.execPath,
     commandArgs: [...childExecArgv(), opts.cliEntry],
     lookoutUrl: running?.url ?? null,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../core/settings/schema';
 import { HttpError, route, type BeforeHook, type Handler, type RequestContext, type Telemetry } from '../core/telemetry/kit';
-import type { RouteSpec } from '../core/telemetry/route-table';
+import type { RouteSpec } from '../../common/route-table';
 
 /** The faults in force. */
 export interface FaultState {

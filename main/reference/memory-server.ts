@@ -73,12 +73,12 @@ export async function startMemoryServer(opts: MemoryServerOptions): Promise<Runn
           throw new HttpError(400, `text: ${(err as Error).message}`, 'bad_request');
         }
       }),
-      route('GET', '/items/:id', (ctx) => {
+      route('GET', '/items/{id}', (ctx) => {
         const item = store.get(ctx.params.id!);
         if (!item) throw new HttpError(404, `no item ${ctx.params.id}`, 'not_found');
         return { json: item };
       }),
-      route('DELETE', '/items/:id', (ctx) => {
+      route('DELETE', '/items/{id}', (ctx) => {
         if (!store.delete(ctx.params.id!)) throw new HttpError(404, `no item ${ctx.params.id}`, 'not_found');
         return { status: 204 };
       }),

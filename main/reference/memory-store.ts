@@ -88,7 +88,7 @@ export const SEED_ITEMS = [
   'A correlation id from X-Request-Id appears on every log line of a request.',
   'Trace context travels in the W3C traceparent header and in the IPC envelope.',
   'Fault injection can add latency, errors, IPC delay, a crash or a hang at runtime.',
-  'Route labels are templates such as /items/:id, so metric cardinality stays bounded.',
+  'Route labels are templates such as /items/{id}, so metric cardinality stays bounded.',
   'The traffic generator sends a steady rate of requests so dashboards have data.',
   'Histograms use buckets from 5 milliseconds to 10 seconds for local services.',
 ];

@@ -1,36 +1,66 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventMap, EventName } from '../../common/ipc';
+import { EVENT_NAMES, type EventMap, type EventName } from '../../common/ipc';
 import type { Core } from '../core/core';
-
-/** Every event the stream forwards; typed over EventMap so a new event cannot be forgotten silently. */
-const FORWARDED: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true, 'app:focus': true, 'settings:changed': true, 'alerts:changed': true };
 
 /** A client that stops reading gets dropped once this much is queued, instead of growing our memory. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Recent events kept for clients that reconnect with Last-Event-ID (about 4 minutes of 1 Hz samples). */
+const REPLAY_EVENTS = 256;
 
 export interface EventStreams {
   /** Turn a GET on EVENTS_PATH (already authenticated) into a server-sent events stream. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Number of open streams (for tests and diagnostics). */
   readonly size: number;
-  /** End every open stream, e.g. when the server shuts down. */
+  /** End every open stream and stop listening to the core, e.g. when the server shuts down. */
   closeAll(): void;
 }
 
 /** Encode one server-sent event. JSON.stringify never emits a raw newline, so one `data:` line is enough. */
-export function formatEvent<E extends EventName>(event: E, payload: EventMap[E]): string {
-  return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+export function formatEvent<E extends EventName>(event: E, payload: EventMap[E], id?: number): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+interface Client {
+  write(chunk: string): void;
+  close(): void;
 }
 
 /**
- * Server-sent events carrying the core's pushed events. The browser reads them with fetch + ReadableStream
- * (EventSource cannot send an Authorization header). Each stream starts with the current stack snapshot so
- * a client never has to fetch and subscribe in two racing steps; a comment line every `heartbeatMs` keeps
- * idle connections from being reaped and lets either side notice a dead peer.
+ * Server-sent events carrying the core's pushed events. The streams share one subscription per event
+ * (200 open tabs are 200 writes, not 1,200 listeners on the core), and every event has an id. A client
+ * that reconnects with a Last-Event-ID still in the replay buffer gets exactly what it missed; any other
+ * stream starts with the current state of every store (stack, alerts, settings), so a client never has
+ * to fetch and subscribe in two racing steps and a reconnect can never leave a store stale. A comment line
+ * every `heartbeatMs` keeps idle connections from being reaped and lets either side notice a dead peer.
  */
 export function createEventStreams(core: Core, opts: { heartbeatMs?: number } = {}): EventStreams {
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
-  const open = new Set<() => void>();
+  const clients = new Set<Client>();
+  const recent: Array<{ id: number; chunk: string }> = [];
+  let nextId = 1;
+
+  const unsubscribe = EVENT_NAMES.map((event) =>
+    core.on(event, (payload) => {
+      const id = nextId++;
+      const chunk = formatEvent(event, payload as never, id);
+      recent.push({ id, chunk });
+      if (recent.length > REPLAY_EVENTS) recent.shift();
+      for (const client of clients) client.write(chunk);
+    }),
+  );
+
+  /** The current state as events, stamped with the id of the newest event so far. */
+  async function stateEvents(): Promise<string> {
+    const id = nextId - 1;
+    const [stack, alerts, settings] = await Promise.all([core.handlers['stack:get']({}), core.handlers['alerts:get']({}), core.handlers['settings:get']({})]);
+    return (
+      formatEvent('stack:changed', stack, id) +
+      formatEvent('app:overall', stack.overall) +
+      formatEvent('alerts:changed', alerts) +
+      formatEvent('settings:changed', settings)
+    );
+  }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {
@@ -44,51 +74,52 @@ export function createEventStreams(core: Core, opts: { heartbeatMs?: number } = 
     req.socket.setNoDelay(true);
 
     let closed = false;
-    // Events that arrive before the initial snapshot is written are held back and sent after it: every
+    // Events that arrive before the first state is written are held back and sent after it: every
     // change emits an event, so the last thing the client sees is the newest state either way.
     let pending: string[] | null = [];
-
     const write = (chunk: string) => {
       if (closed) return;
-      if (res.writableLength > MAX_BUFFERED_BYTES) {
-        close();
-        return;
-      }
+      if (res.writableLength > MAX_BUFFERED_BYTES) return client.close();
       res.write(chunk);
     };
-    const send = (chunk: string) => (pending ? pending.push(chunk) : write(chunk));
-
-    // Subscribe before reading the snapshot, so no change can fall between the two.
-    const unsubscribe = (Object.keys(FORWARDED) as EventName[]).map((event) =>
-      core.on(event, (payload) => send(formatEvent(event, payload as never))),
-    );
+    const client: Client = {
+      write: (chunk) => (pending ? pending.push(chunk) : write(chunk)),
+      close() {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        clients.delete(client);
+        if (!res.writableEnded) res.end();
+      },
+    };
+    clients.add(client);
+    res.on('close', () => client.close());
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
 
-    function close(): void {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      for (const off of unsubscribe) off();
-      open.delete(close);
-      if (!res.writableEnded) res.end();
-    }
-    open.add(close);
-    res.on('close', close);
-
-    // Tells a fetch-based client how long to wait before reconnecting (honoured by EventSource too).
+    // Tells the client how long to wait before reconnecting (honoured by EventSource too).
     write('retry: 2000\n\n');
-    core.handlers['stack:get']({}).then(
-      (snapshot) => {
-        const held = pending ?? [];
-        pending = null;
-        write(formatEvent('stack:changed', snapshot));
-        for (const chunk of held) write(chunk);
+    const start = () => {
+      const held = pending ?? [];
+      pending = null;
+      for (const chunk of held) write(chunk);
+    };
+    const lastId = Number(req.headers['last-event-id']);
+    const from = Number.isInteger(lastId) ? recent.findIndex((e) => e.id === lastId) : -1;
+    if (from >= 0) {
+      for (const e of recent.slice(from + 1)) write(e.chunk);
+      start();
+      return;
+    }
+    stateEvents().then(
+      (chunk) => {
+        write(chunk);
+        start();
       },
       (err: unknown) => {
-        // Without a first snapshot the client would show stale state; close so it reconnects and retries.
-        write(`: initial snapshot failed: ${String(err instanceof Error ? err.message : err).replace(/\n/g, ' ')}\n\n`);
-        close();
+        // Without a first state the client would show stale data; close so it reconnects and retries.
+        write(`: initial state failed: ${String(err instanceof Error ? err.message : err).replace(/\n/g, ' ')}\n\n`);
+        client.close();
       },
     );
   }
@@ -96,10 +127,11 @@ export function createEventStreams(core: Core, opts: { heartbeatMs?: number } = 
   return {
     handle,
     get size() {
-      return open.size;
+      return clients.size;
     },
     closeAll() {
-      for (const close of [...open]) close();
+      for (const client of [...clients]) client.close();
+      for (const off of unsubscribe) off();
     },
   };
 }

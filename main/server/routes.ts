@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTP_ROUTES, matchPath, type Channel } from '../../common/ipc';
+import { HTTP_ROUTES, type Channel } from '../../common/ipc';
+import { createRouteTable } from '../../common/route-table';
 import { parseRequest } from '../core/api';
 import type { Core } from '../core/core';
 import { WEBHOOK_PATH } from '../core/alerts/webhook';
@@ -14,6 +15,8 @@ interface Route {
   method: Method;
   path: string;
   handle(raw: unknown): Promise<RouteResult>;
+  /** The status to answer for a result, when it is not 200 (a refusal the contract declares). */
+  statusOf?(result: unknown): number;
 }
 
 /** Path of the Alertmanager webhook receiver (token required; Alertmanager sends it from a credentials_file). */
@@ -23,8 +26,15 @@ export const METRICS_PATH = '/metrics';
 
 /** One contract channel bound to its HTTP method and path; every request passes the zod gate first. */
 function bind<C extends Channel>(core: Core, channel: C): Route {
-  const { method, path } = HTTP_ROUTES[channel];
-  return { method, path, handle: async (raw) => ({ json: await core.handlers[channel](parseRequest(channel, raw)) }) };
+  const route: { method: Method; path: string; refusedStatus?: number } = HTTP_ROUTES[channel];
+  const refused = route.refusedStatus;
+  return {
+    method: route.method,
+    path: route.path,
+    handle: async (raw) => ({ json: await core.handlers[channel](parseRequest(channel, raw)) }),
+    // The contract's refusals are results with ok: false (settings:update's issues).
+    ...(refused ? { statusOf: (result: unknown) => ((result as { ok?: unknown } | null)?.ok === false ? refused : 200) } : {}),
+  };
 }
 
 /**
@@ -85,41 +95,26 @@ export interface ApiRouter {
 }
 
 export function createApiRouter(core: Core): ApiRouter {
-  const byPath = new Map<string, Route[]>();
-  for (const route of [...Object.values(contractRoutes(core)), ...extraRoutes(core)]) {
-    byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
-  }
-  // Paths with `{param}` segments (DELETE /api/v1/silences/{id}) are matched after the exact ones.
-  const templated = [...byPath].filter(([path]) => path.includes('{'));
-
-  function lookup(pathname: string): { candidates: Route[]; params: Record<string, string> } | null {
-    const exact = byPath.get(pathname);
-    if (exact && !pathname.includes('{')) return { candidates: exact, params: {} };
-    for (const [template, candidates] of templated) {
-      const params = matchPath(template, pathname);
-      if (params) return { candidates, params };
-    }
-    return null;
-  }
+  const table = createRouteTable([...Object.values(contractRoutes(core)), ...extraRoutes(core)].map((route) => ({ method: route.method, template: route.path, handler: route })));
 
   return {
     owns: (pathname) => pathname === METRICS_PATH || pathname === '/api' || pathname.startsWith('/api/'),
 
     async handle(req, res, url) {
-      const found = lookup(url.pathname);
-      if (!found) throw new HttpError(404, `no API route ${url.pathname}`, 'not_found');
-      const { candidates, params } = found;
-      const route = candidates.find((r) => r.method === req.method);
-      if (!route) {
-        const allow = candidates.map((r) => r.method).join(', ');
+      const found = table.match(req.method ?? 'GET', url.pathname);
+      if (found.kind === 'not-found') throw new HttpError(404, `no API route ${url.pathname}`, 'not_found');
+      if (found.kind === 'bad-path') throw new HttpError(400, found.reason, 'bad_request');
+      if (found.kind === 'method-not-allowed') {
+        const allow = found.allow.join(', ');
         throw new HttpError(405, `${req.method} is not allowed on ${url.pathname} (use ${allow})`, 'method_not_allowed', { Allow: allow });
       }
+      const { handler: route, params } = found;
       const raw = route.method === 'GET' ? Object.fromEntries(url.searchParams) : await readJsonBody(req);
       // Path parameters win over body fields of the same name: the path is what the caller addressed.
       const withParams = Object.keys(params).length ? { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}), ...params } : raw;
       const result = await route.handle(withParams);
       if ('json' in result) {
-        sendJson(res, 200, result.json);
+        sendJson(res, route.statusOf?.(result.json) ?? 200, result.json);
       } else {
         res.writeHead(200, { 'Content-Type': result.contentType, 'Content-Length': Buffer.byteLength(result.body), 'Cache-Control': 'no-store' });
         res.end(result.body);

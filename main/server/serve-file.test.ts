@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paths as homePaths, type Paths } from '../core/paths';
-import { parseEventBlock, readServeFile, removeServeFile, writeServeFile } from './serve-file';
+import { readServeFile, removeServeFile, writeServeFile } from './serve-file';
 
 describe('serve file', () => {
   let dir: string;
@@ -49,14 +49,5 @@ describe('serve file', () => {
     // Pids are at most 2^22 on Linux and 99999 on macOS; this one cannot exist.
     await writeServeFile(paths, { ...info, pid: 2 ** 30 });
     expect(await readServeFile(paths)).toBeNull();
-  });
-});
-
-describe('parseEventBlock', () => {
-  it('reads event and JSON data, ignores comments and retry hints', () => {
-    expect(parseEventBlock('event: app:overall\ndata: "ok"')).toEqual({ event: 'app:overall', data: 'ok' });
-    expect(parseEventBlock(': heartbeat')).toBeNull();
-    expect(parseEventBlock('retry: 2000')).toBeNull();
-    expect(parseEventBlock('data: {"a":\ndata: 1}')).toEqual({ event: 'message', data: { a: 1 } });
   });
 });

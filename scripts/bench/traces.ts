@@ -192,11 +192,11 @@ async function fillLogs(store: TelemetryStore, nowUs: number): Promise<number> {
       message: error ? `request ${i} failed: upstream error code=${p} after ${Math.floor(rand() * 900)}ms` : `GET /items/${i} 200 in ${Math.floor(rand() * 90)}ms`,
       traceId: rand() < 0.5 ? randomHex(rand, 32) : null,
       spanId: null,
-      attributes: { pid: 1234, route: '/items/:id' },
+      attributes: { pid: 1234, route: '/items/{id}' },
       templateId: error ? `e${p}` : `i${p}`,
       template: error ? `request <*> failed: upstream error code=${p} after <*>ms` : `GET /items/<*> 200 in <*>ms`,
       durationMs: Math.floor(rand() * 900),
-      route: '/items/:id',
+      route: '/items/{id}',
     });
     if (batch.length >= 5_000) {
       store.sink.logs(batch);

@@ -5,10 +5,11 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillPath, matchPath } from '../../common/ipc';
+import { fillPath } from '../../common/ipc';
+import { createRouteTable } from '../../common/route-table';
 import type { AlertsSnapshot } from '../../common/model';
 import { startServer, type RunningServer } from '../../main/server/http';
-import { createApiClient, ApiError } from '../../main/server/serve-file';
+import { ApiError, createHttpClient } from '../../common/http-client';
 import { FakeCore } from '../fakes/fake-core';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -48,7 +49,7 @@ describe('alerts API over HTTP (FakeCore)', () => {
   });
 
   it('the typed client fills path parameters and sends the rest as query or body; secrets are never echoed', async () => {
-    const client = createApiClient({ url: server.url, token: TOKEN });
+    const client = createHttpClient({ baseUrl: server.url, token: TOKEN });
     await client.silences.delete({ id: 's-1' });
     expect(core.calls.at(-1)).toEqual({ channel: 'silences:delete', req: { id: 's-1' } });
     await client.alerts.history({ range: '6h' });
@@ -60,13 +61,16 @@ describe('alerts API over HTTP (FakeCore)', () => {
   });
 
   it("pushes 'alerts:changed' over the event stream", async () => {
-    const client = createApiClient({ url: server.url, token: TOKEN });
-    const got = new Promise<AlertsSnapshot>((resolve) => client.on('alerts:changed', resolve));
+    const client = createHttpClient({ baseUrl: server.url, token: TOKEN });
+    const seen: AlertsSnapshot[] = [];
+    client.on('alerts:changed', (s) => seen.push(s));
+    // The stream opens with the current list; after that, each change is pushed.
+    await expect.poll(() => seen.length, { timeout: 3_000 }).toBe(1);
+    expect(seen[0]).toEqual(core.alerts);
     const snap: AlertsSnapshot = { ...core.alerts, lastWatchdogAt: 123 };
-    // The stream subscribes asynchronously; emit until it is heard.
     const timer = setInterval(() => core.emit('alerts:changed', snap), 50);
     try {
-      expect((await got).lastWatchdogAt).toBe(123);
+      await expect.poll(() => seen.at(-1)?.lastWatchdogAt, { timeout: 3_000 }).toBe(123);
     } finally {
       clearInterval(timer);
       client.close();
@@ -74,13 +78,14 @@ describe('alerts API over HTTP (FakeCore)', () => {
   });
 });
 
-describe('fillPath / matchPath', () => {
+describe('fillPath and the route table', () => {
   it('round-trip a parameter with reserved characters', () => {
     const { path, rest } = fillPath('/api/v1/silences/{id}', { id: 'a/b c', extra: 1 });
     expect(path).toBe('/api/v1/silences/a%2Fb%20c');
     expect(rest).toEqual({ extra: 1 });
-    expect(matchPath('/api/v1/silences/{id}', path)).toEqual({ id: 'a/b c' });
-    expect(matchPath('/api/v1/silences/{id}', '/api/v1/silences')).toBeNull();
-    expect(matchPath('/api/v1/silences/{id}', '/api/v1/silences/%E0%A4%A')).toBeNull();
+    const table = createRouteTable([{ method: 'DELETE', template: '/api/v1/silences/{id}', handler: 'delete' }]);
+    expect(table.match('DELETE', path)).toMatchObject({ kind: 'found', params: { id: 'a/b c' } });
+    expect(table.match('DELETE', '/api/v1/silences')).toMatchObject({ kind: 'not-found' });
+    expect(table.match('DELETE', '/api/v1/silences/%E0%A4%A')).toMatchObject({ kind: 'bad-path' });
   });
 });

@@ -43,7 +43,12 @@ describe('lookout CLI: usage', () => {
     const help = await lookout(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: lookout');
-    for (const args of [[], ['frobnicate'], ['stack', 'explode'], ['serve', '--bogus'], ['config', 'render'], ['serve', '--port', 'abc']]) {
+    // Each command has its own help, and refuses the flags of another (doctor has no --out).
+    const demoHelp = await lookout(['demo', '--help']);
+    expect(demoHelp.code).toBe(0);
+    expect(demoHelp.stdout).toMatch(/^Usage: lookout demo \[--traffic RATE\]/);
+    expect(demoHelp.stdout).not.toContain('dashboards export');
+    for (const args of [[], ['frobnicate'], ['stack', 'explode'], ['serve', '--bogus'], ['config', 'render'], ['serve', '--port', 'abc'], ['doctor', '--out', 'x'], ['demo', '--llm-port', 'x']]) {
       const run = await lookout(args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr, args.join(' ')).toContain('Usage: lookout');

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_PATH } from '../../common/ipc';
 import type { StackSnapshot } from '../../common/model';
 import { startServer, type RunningServer } from '../../main/server/http';
-import { createApiClient, parseEventBlock, ApiError } from '../../main/server/serve-file';
+import { createParser } from 'eventsource-parser';
+import { ApiError, createHttpClient } from '../../common/http-client';
 import { FakeCore } from '../fakes/fake-core';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -223,60 +224,53 @@ describe('HTTP API (real server on 127.0.0.1, FakeCore behind it)', () => {
     expect(core.webhooks).toEqual([payload, payload]);
   });
 
-  it('streams server-sent events: the current snapshot first, then pushed changes; unsubscribes on close', async () => {
-    const listenersBefore = core.listenerCount('stack:changed');
-    const events: Array<{ event: string; data: unknown }> = [];
+  /** Open the event stream with node:http and parse it as a browser would; `lastEventId` resumes one. */
+  async function openEvents(lastEventId?: string) {
+    const events: Array<{ id: string | undefined; event: string | undefined; data: unknown }> = [];
     let heartbeats = 0;
-    const req = http.get({ host: '127.0.0.1', port, path: EVENTS_PATH, headers: auth, agent: false });
+    const headers: Record<string, string> = { ...auth, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
+    const req = http.get({ host: '127.0.0.1', port, path: EVENTS_PATH, headers, agent: false });
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       req.on('response', resolve);
       req.on('error', reject);
     });
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    let buffer = '';
-    const waitFor = (predicate: () => boolean) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(events)}`)), 3_000);
-        const check = () => {
-          if (predicate()) {
-            clearTimeout(timer);
-            res.off('data', check);
-            resolve();
-          }
-        };
-        res.on('data', check);
-        check();
-      });
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (block.startsWith(': heartbeat')) heartbeats++;
-        const parsed = parseEventBlock(block);
-        if (parsed) events.push(parsed);
-      }
+    const parser = createParser({
+      onEvent: (m) => events.push({ id: m.id, event: m.event, data: JSON.parse(m.data) }),
+      onComment: (c) => void (c.trim() === 'heartbeat' && heartbeats++),
     });
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => parser.feed(chunk));
+    return { req, res, events, heartbeats: () => heartbeats };
+  }
 
-    await waitFor(() => events.length >= 1);
-    expect(events[0]).toEqual({ event: 'stack:changed', data: core.snapshot });
-    expect(core.listenerCount('stack:changed')).toBe(listenersBefore + 1);
+  it('streams server-sent events: the state of every store first, then pushed changes with ids; one core listener for any number of streams', async () => {
+    const listenersBefore = core.listenerCount('stack:changed');
+    const a = await openEvents();
+    expect(a.res.statusCode).toBe(200);
+    expect(a.res.headers['content-type']).toMatch(/^text\/event-stream/);
+    await expect.poll(() => a.events.map((e) => e.event), { timeout: 3_000 }).toEqual(['stack:changed', 'app:overall', 'alerts:changed', 'settings:changed']);
+    expect(a.events[0]!.data).toEqual(core.snapshot);
 
     const changed = core.change((s) => ({ ...s, configError: 'promtool said no' }));
     core.emit('app:overall', 'critical');
-    await waitFor(() => events.length >= 3);
-    expect(events[1]).toEqual({ event: 'stack:changed', data: changed });
-    expect(events[2]).toEqual({ event: 'app:overall', data: 'critical' });
+    await expect.poll(() => a.events.length, { timeout: 3_000 }).toBe(6);
+    expect(a.events.slice(4).map((e) => [e.event, e.data])).toEqual([['stack:changed', changed], ['app:overall', 'critical']]);
+    expect(Number(a.events[5]!.id)).toBe(Number(a.events[4]!.id) + 1);
 
-    await waitFor(() => heartbeats >= 1);
+    // More streams add no listeners on the core: the streams share one subscription per event.
+    const others = await Promise.all(Array.from({ length: 20 }, () => openEvents()));
+    expect(core.listenerCount('stack:changed')).toBe(listenersBefore);
+    await expect.poll(() => a.heartbeats(), { timeout: 3_000 }).toBeGreaterThanOrEqual(1);
 
-    req.destroy();
-    await expect.poll(() => core.listenerCount('stack:changed'), { timeout: 2_000 }).toBe(listenersBefore);
-    expect(core.listenerCount('app:overall')).toBe(0);
+    // A client that lost its stream after event N gets exactly what came after N, not a fresh state.
+    const lastSeen = a.events[4]!.id!;
+    a.req.destroy();
+    core.emit('app:overall', 'warning');
+    const resumed = await openEvents(lastSeen);
+    await expect.poll(() => resumed.events.map((e) => [e.event, e.data]), { timeout: 3_000 }).toEqual([['app:overall', 'critical'], ['app:overall', 'warning']]);
+    for (const o of [...others, resumed]) o.req.destroy();
   });
+
 
   it('refuses the event stream without a token', async () => {
     const res = await request(port, EVENTS_PATH);
@@ -351,7 +345,7 @@ describe('HTTP API (real server on 127.0.0.1, FakeCore behind it)', () => {
   });
 
   it('is usable through the typed client, which rebuilds error envelopes as Errors', async () => {
-    const client = createApiClient({ url: server.url, token: TOKEN });
+    const client = createHttpClient({ baseUrl: server.url, token: TOKEN });
     const info = await client.app.info();
     expect(info.mode).toBe('serve');
     const stopped = await client.stack.stop({ components: ['prometheus'] });
@@ -369,9 +363,10 @@ describe('HTTP API (real server on 127.0.0.1, FakeCore behind it)', () => {
     off();
     client.close();
 
-    const bad = createApiClient({ url: server.url, token: 'wrong' });
+    const bad = createHttpClient({ baseUrl: server.url, token: 'wrong' });
     await expect(bad.stack.get()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
   });
+
 });
 
 describe('startServer lifecycle', () => {
@@ -395,7 +390,7 @@ describe('startServer lifecycle', () => {
     const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
     const ended = new Promise<void>((resolve) => res.on('close', resolve));
     res.resume();
-    await expect.poll(() => core.listenerCount('stack:changed')).toBe(1);
+    expect(core.listenerCount('stack:changed')).toBe(1);
     const started = Date.now();
     await server.close();
     await ended;

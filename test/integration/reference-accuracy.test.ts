@@ -52,7 +52,7 @@ describe('reference services scraped by the real Prometheus', () => {
       await res.arrayBuffer();
       if (res.status !== want) throw new Error(`GET /items/${itemId}: ${res.status}, expected ${want}`);
     };
-    const sel = (status: number, extra = '') => `{job="memory",method="GET",route="/items/:id",status="${status}"${extra}}`;
+    const sel = (status: number, extra = '') => `{job="memory",method="GET",route="/items/{id}",status="${status}"${extra}}`;
     const counter = (status: number) => `http_requests_total${sel(status)}`;
     const bucket = (le: string) => `http_request_duration_seconds_bucket${sel(200, `,le="${le}"`)}`;
 

@@ -47,7 +47,7 @@ describe('createHttpService', () => {
     backendSvc = createHttpService({
       telemetry: backend.telemetry,
       routes: [
-        route('GET', '/items/:id', (ctx) => {
+        route('GET', '/items/{id}', (ctx) => {
           ctx.log.info({ item: ctx.params.id }, 'looking up item');
           if (ctx.params.id === 'missing') throw new HttpError(404, 'no such item', 'not_found');
           return { json: { id: ctx.params.id } };
@@ -66,7 +66,7 @@ describe('createHttpService', () => {
     frontSvc = createHttpService({
       telemetry: front.telemetry,
       routes: [
-        route('GET', '/proxy/:id', async (ctx) => {
+        route('GET', '/proxy/{id}', async (ctx) => {
           const res = await callService(front.telemetry, 'backend', `${backendUrl}/items/${ctx.params.id}`);
           return { status: res.status, json: await res.json() };
         }),
@@ -97,7 +97,7 @@ describe('createHttpService', () => {
       expect(l.trace_id).toMatch(/^[0-9a-f]{32}$/);
       expect(l.span_id).toMatch(/^[0-9a-f]{16}$/);
     }
-    expect(mine[1]).toMatchObject({ method: 'GET', route: '/items/:id', path: '/items/7', status: 200 });
+    expect(mine[1]).toMatchObject({ method: 'GET', route: '/items/{id}', path: '/items/7', status: 200 });
   });
 
   it('creates a correlation id when none (or an unsafe one) is sent', async () => {
@@ -116,7 +116,7 @@ describe('createHttpService', () => {
     expect(lines.length).toBe(2);
     for (const l of lines) expect(l.trace_id).toBe(TRACE_ID);
     const span = backend.spans.getFinishedSpans().find((s) => s.spanContext().traceId === TRACE_ID);
-    expect(span?.name).toBe('GET /items/:id');
+    expect(span?.name).toBe('GET /items/{id}');
     expect(span?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
   });
 
@@ -141,10 +141,10 @@ describe('createHttpService', () => {
     const boom = await fetch(`${backendUrl}/boom`);
     expect(await boom.json()).toEqual({ error: { message: 'internal error', code: 'internal' } });
     const text = await m.registry.getSingleMetricAsString('http_requests_total');
-    expect(text).toContain('http_requests_total{method="GET",route="/items/:id",status="200"} 3');
-    expect(text).toContain('http_requests_total{method="GET",route="/items/:id",status="404"} 1');
+    expect(text).toContain('http_requests_total{method="GET",route="/items/{id}",status="200"} 3');
+    expect(text).toContain('http_requests_total{method="GET",route="/items/{id}",status="404"} 1');
     expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404"} 1');
-    expect(text).toContain('http_requests_total{method="PUT",route="/items/:id",status="405"} 1');
+    expect(text).toContain('http_requests_total{method="PUT",route="/items/{id}",status="405"} 1');
     expect(text).toContain('http_requests_total{method="GET",route="/boom",status="500"} 1');
     expect(text).not.toMatch(/route="\/items\/\d/);
     // The 500's details stay in the log.

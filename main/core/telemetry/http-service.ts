@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './request-context';
-import { createRouteTable, type RouteSpec } from './route-table';
+import { createRouteTable, type RouteSpec } from '../../../common/route-table';
 import { CLIENT_CLOSED_STATUS, methodLabel, type ServiceMetrics } from './service-metrics';
 import type { Tracing } from './tracing';
 
@@ -33,7 +33,7 @@ export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
   method: string;
-  /** The matched template (`/items/:id`), or `unmatched`. */
+  /** The matched template (`/items/{id}`), or `unmatched`. */
   route: string;
   params: Record<string, string>;
   url: URL;

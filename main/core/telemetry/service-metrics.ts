@@ -9,8 +9,7 @@ export const HTTP_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.0
 /** IPC between local processes is faster than HTTP: start at 0.5 ms so a healthy socket is not all in one bucket. */
 export const IPC_DURATION_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Route label of requests no route matched: one series for every unknown path, so scanners cannot blow up cardinality. */
-export const UNMATCHED_ROUTE = 'unmatched';
+export { UNMATCHED_ROUTE } from '../../../common/route-table';
 
 /** Status label of a request whose client went away before the answer (nginx's convention). */
 export const CLIENT_CLOSED_STATUS = 499;

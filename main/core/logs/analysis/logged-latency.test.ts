@@ -10,7 +10,7 @@ describe('extractLoggedLatency', () => {
   });
 
   it('reads pino-http (responseTime in ms, req.method and req.url) and normalises the path', () => {
-    expect(of('request completed', { req: { method: 'get', url: '/users/123/posts?x=1' }, res: { statusCode: 200 }, responseTime: 7 })).toEqual({ durationMs: 7, route: 'GET /users/:id/posts' });
+    expect(of('request completed', { req: { method: 'get', url: '/users/123/posts?x=1' }, res: { statusCode: 200 }, responseTime: 7 })).toEqual({ durationMs: 7, route: 'GET /users/{id}/posts' });
   });
 
   it('takes the unit from the field name or from a string value', () => {
@@ -53,7 +53,7 @@ describe('parseDurationString and routeFromPath', () => {
   });
 
   it('drop host and query, and fold id segments', () => {
-    expect(routeFromPath('http://127.0.0.1:8080/v1/items/9f3a1?b=2#f')).toBe('/v1/items/:id');
+    expect(routeFromPath('http://127.0.0.1:8080/v1/items/9f3a1?b=2#f')).toBe('/v1/items/{id}');
     expect(routeFromPath('health')).toBe('/health');
   });
 });

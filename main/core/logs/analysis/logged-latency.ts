@@ -128,7 +128,7 @@ export function routeFromPath(raw: string): string {
   if (!p.startsWith('/')) p = `/${p}`;
   return p
     .split('/')
-    .map((seg) => (/\d/.test(seg) && !/^v\d+(?:\.\d+)*$/i.test(seg) ? ':id' : seg))
+    .map((seg) => (/\d/.test(seg) && !/^v\d+(?:\.\d+)*$/i.test(seg) ? '{id}' : seg))
     .join('/');
 }
 

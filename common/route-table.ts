@@ -1,6 +1,13 @@
-import { UNMATCHED_ROUTE } from './service-metrics';
+/**
+ * The one router of the project: Lookout's HTTP API (main/server) and every service built on the
+ * instrumentation kit match paths with it, and the contract's HTTP_ROUTES use its `{param}` syntax.
+ * Pure and dependency-free, so it lives with the contract.
+ */
 
-/** One route: a method and a template such as `/items/:id`. The template, never the raw path, becomes the `route` label. */
+/** Route label of requests no route matched: one series for every unknown path, so scanners cannot blow up cardinality. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** One route: a method and a template such as `/items/{id}`. The template, never the raw path, becomes the `route` label. */
 export interface RouteSpec<H> {
   method: string;
   template: string;
@@ -23,7 +30,7 @@ interface Compiled<H> {
   params: number;
 }
 
-const PARAM = /^:([A-Za-z_][A-Za-z0-9_]*)$/;
+const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /** Check a template and split it into segments; throws naming the template when it is malformed. */
 function compile<H>(spec: RouteSpec<H>): Compiled<H> {
@@ -33,7 +40,8 @@ function compile<H>(spec: RouteSpec<H>): Compiled<H> {
   const names = new Set<string>();
   const segments = parts.map((part) => {
     if (part === '') throw new Error(`route template has an empty segment: ${template}`);
-    if (part.startsWith(':')) {
+    if (part.startsWith(':')) throw new Error(`route template uses the old :param syntax in "${part}" (write {name}): ${template}`);
+    if (part.startsWith('{')) {
       const name = PARAM.exec(part)?.[1];
       if (!name) throw new Error(`route template has a bad parameter "${part}": ${template}`);
       if (names.has(name)) throw new Error(`route template repeats parameter "${name}": ${template}`);
@@ -68,7 +76,7 @@ function matchSegments<H>(route: Compiled<H>, parts: string[]): SegmentsMatch {
 }
 
 /**
- * A route table over templates. Routes with fewer parameters win (`/items/search` before `/items/:id`),
+ * A route table over templates. Routes with fewer parameters win (`/items/search` before `/items/{id}`),
  * then the order given. HEAD falls back to the GET route (node:http leaves out the body).
  */
 export function createRouteTable<H>(specs: Array<RouteSpec<H>>) {
