@@ -2,11 +2,11 @@
  * The domain model shared by main, preload and renderer. Types only: common/ imports nothing.
  */
 
-/** Stack components Lookout can supervise. Later components (jaeger, loki) join this union. */
-export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter' | 'grafana';
+/** Stack components Lookout can supervise. */
+export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter' | 'grafana' | 'jaeger';
 
 /** Every component id, in dependency order (dependencies first). */
-export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus', 'grafana'] as const satisfies readonly ComponentId[];
+export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus', 'grafana', 'jaeger'] as const satisfies readonly ComponentId[];
 
 /**
  * Supervisor states. The transition diagram lives in main/core/stack/supervisor.ts.

@@ -88,6 +88,7 @@ describe('runDoctor', () => {
       'Alertmanager binary',
       'Prometheus binary',
       'Grafana binary',
+      'Jaeger binary',
       'promtool',
       'amtool',
       `port ${s.stack!.components!.node_exporter!.port} (node_exporter)`,

@@ -5,8 +5,8 @@ import type { Core } from '../../main/core/core';
 import { paths as homePaths, type Paths } from '../../main/core/paths';
 import { defaultSettings, type Settings } from '../../main/core/settings/schema';
 
-const NAMES: Record<ComponentId, string> = { prometheus: 'Prometheus', alertmanager: 'Alertmanager', node_exporter: 'node_exporter', grafana: 'Grafana' };
-const PORTS: Record<ComponentId, number> = { prometheus: 9090, alertmanager: 9093, node_exporter: 9100, grafana: 3000 };
+const NAMES: Record<ComponentId, string> = { prometheus: 'Prometheus', alertmanager: 'Alertmanager', node_exporter: 'node_exporter', grafana: 'Grafana', jaeger: 'Jaeger' };
+const PORTS: Record<ComponentId, number> = { prometheus: 9090, alertmanager: 9093, node_exporter: 9100, grafana: 3000, jaeger: 16686 };
 
 /** A plausible component row; tests override what they care about. */
 export function fakeComponent(id: ComponentId, patch: Partial<ComponentStatus> = {}): ComponentStatus {
@@ -51,7 +51,8 @@ export class FakeCore implements Core {
 
   constructor(home = '/tmp/lookout-fake-core') {
     this.paths = homePaths(home);
-    this.snapshot = { components: COMPONENT_IDS.map((id) => fakeComponent(id)), overall: 'stopped', settingsError: null, configError: null };
+    // What default settings enable: every component but Jaeger.
+    this.snapshot = { components: COMPONENT_IDS.filter((id) => id !== 'jaeger').map((id) => fakeComponent(id)), overall: 'stopped', settingsError: null, configError: null };
   }
 
   readonly handlers: Handlers = {

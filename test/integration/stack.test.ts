@@ -54,7 +54,7 @@ describe('a supervised stack of real components', () => {
     for (const c of snap.components) {
       expect(c.pid).toBeGreaterThan(0);
       expect(c.version).toMatch(/^\d+\.\d+\.\d+/);
-      expect(c.port).toBe(env.ports[c.id]);
+      expect(c.port).toBe(env.ports[c.id as keyof typeof env.ports]);
     }
     // Prometheus starts after what it depends on had settled.
     const since = Object.fromEntries(snap.components.map((c) => [c.id, c.since]));

@@ -15,7 +15,7 @@ describe('Grafana in the catalog', () => {
   it('is a component that starts after Prometheus, ready on /api/health, default port 3000, enabled', () => {
     expect(CATALOG.grafana).toBe(GRAFANA_SPEC);
     expect(GRAFANA_SPEC).toMatchObject({ dependsOn: ['prometheus'], readinessPath: '/api/health', binaries: ['grafana', 'grafana-server'] });
-    expect(defaultSettings().stack.components.grafana).toEqual({ enabled: true, port: 3000 });
+    expect(defaultSettings().stack.components.grafana).toEqual({ enabled: true, port: 3000, runtime: 'native' });
   });
 
   it('runs Homebrew\'s `grafana` as `grafana server`, the legacy `grafana-server` without the subcommand', () => {

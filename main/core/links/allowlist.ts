@@ -17,6 +17,8 @@ const PATHS: Record<ComponentId, (pathname: string) => boolean> = {
   prometheus: (p) => p === '/' || p === '/graph' || PROMETHEUS_PAGES.some((page) => p === `/${page}`),
   alertmanager: (p) => p === '/',
   node_exporter: (p) => p === '/' || p === '/metrics',
+  // Jaeger's UI: its home, the search page and one trace (the links main/core/links/jaeger.ts makes).
+  jaeger: (p) => p === '/' || p === '/search' || /^\/trace\/[0-9a-f]{32}$/.test(p),
 };
 
 /**

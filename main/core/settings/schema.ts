@@ -3,6 +3,9 @@ import { fieldPath } from '../../../common/field-path';
 import { alertsSettingsSchema } from '../alerts/settings-schema';
 import { metricsSettingsSchema, serviceIpcSchema, serviceProcessSchema } from '../metrics/settings';
 import { promDuration as duration, promSize } from './prom-units';
+import { dockerSettingsSchema, installSettingsSchema, runtimeField } from '../install/settings-schema';
+import { logsSettingsSchema, serviceLogsSchema } from '../logs/settings-schema';
+import { jaegerComponentSchema, storeSettingsSchema, tracesSettingsSchema } from '../traces/settings-schema';
 
 /** Prometheus label and job names. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -19,6 +22,8 @@ const component = (defaultPort: number) =>
       port: port.default(defaultPort),
       /** Absolute path of the binary; when unset, the search order from docs/architecture.md applies. */
       binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+      /** A process on this machine (native) or a container of Lookout's compose project (docker). */
+      runtime: runtimeField,
     })
     .strict()
     .prefault({});
@@ -31,6 +36,7 @@ const grafanaComponent = z
     binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
     /** When unset: beside the binary, then Homebrew's and Debian's share dirs (main/core/grafana/homepath.ts). */
     homepath: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+    runtime: runtimeField,
   })
   .strict()
   .prefault({});
@@ -54,6 +60,8 @@ const service = z
     ipc: serviceIpcSchema,
     /** How the native collectors find the service's process (pid file, port or name). */
     process: serviceProcessSchema,
+    /** Its log files (absolute paths or globs), followed into the telemetry store (main/core/logs). */
+    logs: serviceLogsSchema,
   })
   .strict();
 
@@ -95,6 +103,8 @@ export const settingsSchema = z
             node_exporter: component(9100),
             // Enabled by default: a Mac without Grafana shows it as not-installed with the brew command, rather than hiding it.
             grafana: grafanaComponent,
+            // Off by default: Lookout keeps and shows traces itself; Jaeger is for those who want its UI.
+            jaeger: jaegerComponentSchema,
           })
           .strict()
           .prefault({}),
@@ -115,15 +125,32 @@ export const settingsSchema = z
     alerts: alertsSettingsSchema,
     /** Native collectors: intervals and which ones run (main/core/metrics/settings.ts). */
     metrics: metricsSettingsSchema,
+    /** The embedded telemetry store (spans and log records in one DuckDB file): retention (main/core/traces/settings-schema.ts). */
+    store: storeSettingsSchema,
+    /** The OTLP receiver and tail sampling. */
+    traces: tracesSettingsSchema,
+    /** Following, rotation and shipping of logs (main/core/logs/settings-schema.ts). */
+    logs: logsSettingsSchema,
+    /** Where missing components come from when Lookout installs them (main/core/install). */
+    install: installSettingsSchema,
+    /** The Docker runtime, for components with runtime "docker". */
+    docker: dockerSettingsSchema,
   })
   .strict()
   .superRefine((s, ctx) => {
-    const used = new Map<number, string>([[s.lookout.port, 'lookout.port']]);
-    for (const [id, c] of Object.entries(s.stack.components)) {
-      const field = `stack.components.${id}.port`;
-      const other = used.get(c.port);
-      if (other) ctx.addIssue({ code: 'custom', path: ['stack', 'components', id, 'port'], message: `port ${c.port} is already used by ${other}` });
-      used.set(c.port, field);
+    // Every listener Lookout starts or renders, so two never meet on one port.
+    const listeners: Array<[Array<string>, number]> = [[['lookout', 'port'], s.lookout.port]];
+    if (s.traces.receiver.enabled) listeners.push([['traces', 'receiver', 'port'], s.traces.receiver.port]);
+    for (const [id, c] of Object.entries(s.stack.components)) listeners.push([['stack', 'components', id, 'port'], c.port]);
+    const j = s.stack.components.jaeger;
+    if (j.enabled) {
+      for (const key of ['queryGrpcPort', 'otlpGrpcPort', 'otlpHttpPort', 'healthPort', 'metricsPort'] as const) listeners.push([['stack', 'components', 'jaeger', key], j[key]]);
+    }
+    const used = new Map<number, string>();
+    for (const [path, port] of listeners) {
+      const other = used.get(port);
+      if (other) ctx.addIssue({ code: 'custom', path, message: `port ${port} is already used by ${other}` });
+      else used.set(port, path.join('.'));
     }
   });
 

@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { CommandRunner } from '../ports';
 import type { Settings } from '../settings/schema';
 import type { RenderedFile } from './component-spec';
 import { componentOf, renderStack } from './render';
 
-/** Components whose config files Lookout renders. */
-export type ConfiguredComponent = 'prometheus' | 'alertmanager' | 'grafana';
 
 /** A rendered config that a validator rejected, or that cannot be validated. The live files are untouched. */
 export class ConfigError extends Error {
@@ -189,7 +188,7 @@ async function removeStaleStaging(stackDir: string): Promise<void> {
  * untouched → on success rename each changed file into place, delete rule files no longer rendered, and
  * report which components' files changed (the caller reloads those).
  */
-export async function applyConfig(opts: ConfigOptions): Promise<{ changed: Set<ConfiguredComponent> }> {
+export async function applyConfig(opts: ConfigOptions): Promise<{ changed: Set<ComponentId> }> {
   const files = await allFiles(opts);
   try {
     return await putInPlace(opts, files);
@@ -200,15 +199,15 @@ export async function applyConfig(opts: ConfigOptions): Promise<{ changed: Set<C
   }
 }
 
-async function putInPlace(opts: ConfigOptions, files: RenderedFile[]): Promise<{ changed: Set<ConfiguredComponent> }> {
+async function putInPlace(opts: ConfigOptions, files: RenderedFile[]): Promise<{ changed: Set<ComponentId> }> {
   const { stackDir } = opts.paths;
   await fs.mkdir(stackDir, { recursive: true });
   await removeStaleStaging(stackDir);
   const staging = await fs.mkdtemp(path.join(stackDir, STAGING_PREFIX));
-  const changed = new Set<ConfiguredComponent>();
+  const changed = new Set<ComponentId>();
   const mark = (file: string) => {
     const id = componentOf(file);
-    if (id === 'prometheus' || id === 'alertmanager' || id === 'grafana') changed.add(id);
+    if (id) changed.add(id);
   };
   try {
     await stageConfig(staging, files, opts);

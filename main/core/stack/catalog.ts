@@ -1,6 +1,7 @@
 import type { ComponentId } from '../../../common/model';
 import { ALERTMANAGER_SPEC } from '../alertmanager/component';
 import { GRAFANA_SPEC } from '../grafana/component';
+import { JAEGER_SPEC } from '../jaeger/component';
 import { NODE_EXPORTER_SPEC } from '../node-exporter/component';
 import { PROMETHEUS_SPEC } from '../prometheus/component';
 import type { ComponentSpec } from './component-spec';
@@ -11,6 +12,7 @@ export const CATALOG: Record<ComponentId, ComponentSpec> = {
   alertmanager: ALERTMANAGER_SPEC,
   prometheus: PROMETHEUS_SPEC,
   grafana: GRAFANA_SPEC,
+  jaeger: JAEGER_SPEC,
 };
 
 export const spec = (id: ComponentId): ComponentSpec => CATALOG[id];

@@ -27,6 +27,11 @@ export interface ComponentSpec {
   /** Path answering 2xx when the component is ready to serve (polled while starting). */
   readinessPath: string;
   /**
+   * Where readiness and liveness are asked, when not on the component's own port (Jaeger answers them
+   * on its health-check extension's port); default: http://127.0.0.1:<port>.
+   */
+  healthBaseUrl?(settings: Settings): string;
+  /**
    * Path polled every few seconds once running, to catch a hung process. Defaults to readinessPath;
    * an exporter's /metrics makes it collect everything, so exporters name a cheap page instead.
    */

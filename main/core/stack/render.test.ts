@@ -27,7 +27,7 @@ function render(input: SettingsInput = {}) {
 }
 
 describe('renderStack', () => {
-  it('renders exactly the stack files with relative paths: Prometheus, Alertmanager, Grafana and its dashboards', () => {
+  it('renders exactly the stack files with relative paths: Prometheus, Alertmanager, Grafana and its dashboards, Jaeger', () => {
     expect(render().files.map((f) => f.path).sort()).toEqual([
       'alertmanager.yml',
       'grafana/dashboards/lookout-alerts.json',
@@ -42,6 +42,7 @@ describe('renderStack', () => {
       'grafana/provisioning/dashboards/lookout.yaml',
       'grafana/provisioning/datasources/lookout.yaml',
       'grafana/provisioning/plugins/lookout.yaml',
+      'jaeger/config.yaml',
       'prometheus.yml',
       'rules/lookout.yml',
     ]);

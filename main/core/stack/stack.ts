@@ -251,6 +251,7 @@ export class Stack {
       args: s.args(settings, this.deps.paths, binary),
       port: c.port,
       baseUrl: componentUrl(settings, id),
+      healthBaseUrl: s.healthBaseUrl?.(settings) ?? componentUrl(settings, id),
       logFile: this.deps.paths.logFile(id),
       pidFile: this.deps.paths.pidFile(id),
       warning: badOverride ? `stack.components.${id}.binary (${c.binary}) ${badOverride}; using ${binary} instead` : null,

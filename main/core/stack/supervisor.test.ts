@@ -45,6 +45,7 @@ function plan(): LaunchPlan {
     args: ['--config.file=/x/prometheus.yml', '--web.listen-address=127.0.0.1:9090'],
     port: 9090,
     baseUrl: 'http://127.0.0.1:9090',
+    healthBaseUrl: 'http://127.0.0.1:9090',
     logFile: path.join(dir, 'prometheus.log'),
     pidFile: path.join(dir, 'prometheus.pid.json'),
   };

@@ -38,6 +38,8 @@ export interface LaunchPlan {
   port: number;
   /** http://127.0.0.1:<port> */
   baseUrl: string;
+  /** Where readiness and liveness are asked (baseUrl unless the component answers them elsewhere). */
+  healthBaseUrl: string;
   logFile: string;
   pidFile: string;
   /** Something about the install the user should know although it runs (a binary setting that was not usable). */
@@ -332,7 +334,7 @@ export class ComponentSupervisor {
   }
 
   private async pollReady(gen: number, run: Run): Promise<void> {
-    const res = await this.deps.health.check(run.plan.baseUrl + this.deps.spec.readinessPath, this.t.healthTimeoutMs);
+    const res = await this.deps.health.check(run.plan.healthBaseUrl + this.deps.spec.readinessPath, this.t.healthTimeoutMs);
     if (gen !== this.generation || !this.isCurrent(run)) return;
     if (res.ok) {
       this.enter({ state: 'running', run, upSince: this.deps.clock.now(), healthFailures: 0, error: null });
@@ -349,7 +351,7 @@ export class ComponentSupervisor {
 
   private async healthTick(gen: number, run: Run): Promise<void> {
     const livenessPath = this.deps.spec.livenessPath ?? this.deps.spec.readinessPath;
-    const res = await this.deps.health.check(run.plan.baseUrl + livenessPath, this.t.healthTimeoutMs);
+    const res = await this.deps.health.check(run.plan.healthBaseUrl + livenessPath, this.t.healthTimeoutMs);
     const p = this.phase;
     if (gen !== this.generation || (p.state !== 'running' && p.state !== 'unhealthy') || p.run !== run) return;
     const now = this.deps.clock.now();

@@ -37,7 +37,7 @@ const settings = (traces: unknown = {}) => ({ store: storeSettingsSchema.parse({
 
 describe('trace pipeline: receiver → sampler → store + Jaeger (stand-in)', () => {
   it('keeps error traces whole in the store and forwards them; drops sampled-out ones; stores OTLP logs and Lookout’s own spans', async () => {
-    pipeline = await createTracePipeline({ file: path.join(dir, 'telemetry.duckdb'), clock, registry, logger: pino({ level: 'silent' }), settings: settings({ sampling: { ratio: 0 } }), forwardTo: jaeger.url, receiverPort: 0 });
+    pipeline = await createTracePipeline({ file: path.join(dir, 'telemetry.duckdb'), clock, registry, logger: pino({ level: 'silent' }), settings: settings({ sampling: { ratio: 0 } }), forwardTo: { url: jaeger.url, queueSpans: 1000 }, receiverPort: 0 });
     const port = (await pipeline.start())!;
     const now = clock.now() * 1000;
     const bad = trace(rand, { traceId: randomHex(rand, 32), startUs: now - 1_000_000, error: true });

@@ -21,6 +21,12 @@ import { createSelfTracing } from './self-tracing';
 import { samplingPolicy, type StoreSettings, type TracesSettings } from './settings-schema';
 import { durationMs, sizeBytes } from '../settings/units';
 
+/** An OTLP/HTTP traces URL and the most spans that may queue for it. */
+export interface ForwardTarget {
+  url: string;
+  queueSpans: number;
+}
+
 export interface TracePipelineDeps {
   /** The store file: `<home>/telemetry.duckdb`. */
   file: string;
@@ -29,8 +35,8 @@ export interface TracePipelineDeps {
   registry: Registry;
   logger: StoreLogger;
   settings: { store: StoreSettings; traces: TracesSettings };
-  /** OTLP/HTTP traces URL kept traces are forwarded to (Jaeger's receiver); null for none. */
-  forwardTo: string | null;
+  /** Where kept traces are forwarded (Jaeger's OTLP/HTTP receiver) and how many may wait; null for nowhere. */
+  forwardTo: ForwardTarget | null;
   /** Where OTLP log records go (the log pipeline, which adds templates before storing); default: the store. */
   logSink?: (logs: LogRecord[]) => void;
   /** Move an unreadable store file aside and start fresh instead of failing (default true). */
@@ -55,7 +61,7 @@ export interface TracePipeline {
   /** The receiver's port while it runs. */
   receiverPort(): number | null;
   /** New settings: sampling policy at once; receiver port / size or forwarding target by restart. */
-  applySettings(settings: { store: StoreSettings; traces: TracesSettings }, forwardTo: string | null): Promise<void>;
+  applySettings(settings: { store: StoreSettings; traces: TracesSettings }, forwardTo: ForwardTarget | null): Promise<void>;
   /** Stop receiving, decide waiting traces, hand over what is queued, close the store. */
   dispose(): Promise<void>;
 }
@@ -73,8 +79,8 @@ export async function createTracePipeline(deps: TracePipelineDeps): Promise<Trac
   registerStoreMetrics(registry, store);
 
   let forwarder: Forwarder | null = null;
-  const makeForwarder = (url: string | null) =>
-    url ? createForwarder({ url, clock, registry, logger, maxQueueSpans: settings.traces.jaeger.forwardQueue }) : null;
+  const makeForwarder = (target: ForwardTarget | null) =>
+    target ? createForwarder({ url: target.url, clock, registry, logger, maxQueueSpans: target.queueSpans }) : null;
   forwarder = makeForwarder(deps.forwardTo);
 
   const sampler = createTailSampler({
@@ -136,7 +142,7 @@ export async function createTracePipeline(deps: TracePipelineDeps): Promise<Trac
         receiver = null;
         if (r1.enabled) await start();
       }
-      if ((forwardTo ?? null) !== (deps.forwardTo ?? null)) {
+      if (forwardTo?.url !== deps.forwardTo?.url || forwardTo?.queueSpans !== deps.forwardTo?.queueSpans) {
         forwarder?.dispose();
         forwarder = makeForwarder(forwardTo);
         deps.forwardTo = forwardTo;

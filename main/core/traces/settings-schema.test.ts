@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { samplingPolicy, storeSettingsSchema, tracesSettingsSchema } from './settings-schema';
+import { jaegerComponentSchema, samplingPolicy, storeSettingsSchema, tracesSettingsSchema } from './settings-schema';
 import { durationMs, sizeBytes } from '../settings/units';
 
 const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => (r.error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -10,7 +10,7 @@ describe('store and traces settings', () => {
     const t = tracesSettingsSchema.parse({});
     expect(t.receiver).toEqual({ enabled: true, port: 4318, maxBodySize: '8MB' });
     expect(t.sampling).toEqual({ ratio: 0.1, keepErrors: true, slow: { default: '1s', services: {} }, decisionWait: '2s', maxWait: '30s', maxTraces: 10_000, maxSpans: 200_000 });
-    expect(t.jaeger).toMatchObject({ enabled: false, storage: 'memory', port: 16686, otlpHttpPort: 14318, otlpGrpcPort: 14317, healthPort: 13133 });
+    expect(jaegerComponentSchema.parse({})).toMatchObject({ enabled: false, storage: 'memory', port: 16686, otlpHttpPort: 14318, otlpGrpcPort: 14317, healthPort: 13133 });
   });
 
   it('turns durations and sizes into numbers, and slow thresholds into the sampler policy', () => {
@@ -36,6 +36,5 @@ describe('store and traces settings', () => {
     expect(issues(tracesSettingsSchema.safeParse({ sampling: { maxWait: '1s', decisionWait: '5s' } }))).toEqual(['sampling.maxWait: must be at least decisionWait (5s)']);
     expect(issues(tracesSettingsSchema.safeParse({ sampling: { slow: { services: { 'bad name!': '1s' } } } }))[0]).toContain('service names are');
     expect(issues(tracesSettingsSchema.safeParse({ sampler: {} }))[0]).toMatch(/sampler/);
-    expect(issues(tracesSettingsSchema.safeParse({ jaeger: { enabled: true, otlpHttpPort: 4318 } }))).toEqual(['jaeger.otlpHttpPort: port 4318 is already used by traces.receiver.port']);
   });
 });

@@ -6,6 +6,7 @@
  * d, w). Sizes are a number and B, KB, MB, GB or TB, 1024-based as in Prometheus' retention size.
  */
 import { z } from 'zod';
+import { runtimeField } from '../install/settings-schema';
 import { duration, durationMs, size } from '../settings/units';
 import type { SamplingPolicy } from './sampling-decision';
 
@@ -82,50 +83,41 @@ export const tracesSettingsSchema = z
         if (durationMs(s.maxWait) < durationMs(s.decisionWait)) ctx.addIssue({ code: 'custom', path: ['maxWait'], message: `must be at least decisionWait (${s.decisionWait})` });
       })
       .prefault({}),
-    jaeger: z
-      .object({
-        /** Supervise Jaeger v2 and forward kept traces to it. */
-        enabled: z.boolean().default(false),
-        /** Absolute path of the `jaeger` binary; when unset the usual search order applies. */
-        binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
-        /** memory: max `maxTraces` traces, gone on restart; badger: on disk under the home, `retention` as TTL. */
-        storage: z.enum(['memory', 'badger'], { message: 'must be memory or badger' }).default('memory'),
-        maxTraces: count(10_000_000).default(50_000),
-        retention: positiveDuration('7d').default('7d'),
-        /** UI and query API. */
-        port: port.default(16686),
-        queryGrpcPort: port.default(16685),
-        /** Jaeger's OTLP receivers; not 4317/4318, which are Lookout's. */
-        otlpGrpcPort: port.default(14317),
-        otlpHttpPort: port.default(14318),
-        healthPort: port.default(13133),
-        metricsPort: port.default(8888),
-        /** Spans waiting to be forwarded at most; more are dropped and counted. */
-        forwardQueue: count(10_000_000).default(50_000),
-      })
-      .strict()
-      .prefault({}),
   })
   .strict()
-  .superRefine((t, ctx) => {
-    if (!t.jaeger.enabled) return;
-    const ports: [string, number][] = [
-      ['port', t.jaeger.port],
-      ['queryGrpcPort', t.jaeger.queryGrpcPort],
-      ['otlpGrpcPort', t.jaeger.otlpGrpcPort],
-      ['otlpHttpPort', t.jaeger.otlpHttpPort],
-      ['healthPort', t.jaeger.healthPort],
-      ['metricsPort', t.jaeger.metricsPort],
-    ];
-    const seen = new Map<number, string>([[t.receiver.port, 'receiver.port']]);
-    for (const [name, p] of ports) {
-      const other = seen.get(p);
-      if (other) ctx.addIssue({ code: 'custom', path: ['jaeger', name], message: `port ${p} is already used by traces.${other}` });
-      else seen.set(p, `jaeger.${name}`);
-    }
-  })
   .prefault({});
 
+/**
+ * `stack.components.jaeger`: Jaeger v2 as a supervised component. Its own ports besides the UI's
+ * (`port`) are here too, so everything Jaeger listens on is one object; the cross-check of ports
+ * against every other listener is the settings schema's.
+ */
+export const jaegerComponentSchema = z
+  .object({
+    /** Supervise Jaeger v2 and forward kept traces to it (off by default: Lookout's own trace views need nothing installed). */
+    enabled: z.boolean().default(false),
+    runtime: runtimeField,
+    /** Absolute path of the `jaeger` binary; when unset the usual search order applies. */
+    binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+    /** memory: max `maxTraces` traces, gone on restart; badger: on disk under the home, `retention` as TTL. */
+    storage: z.enum(['memory', 'badger'], { message: 'must be memory or badger' }).default('memory'),
+    maxTraces: count(10_000_000).default(50_000),
+    retention: positiveDuration('7d').default('7d'),
+    /** UI and query API. */
+    port: port.default(16686),
+    queryGrpcPort: port.default(16685),
+    /** Jaeger's OTLP receivers; not 4317/4318, which are Lookout's. */
+    otlpGrpcPort: port.default(14317),
+    otlpHttpPort: port.default(14318),
+    healthPort: port.default(13133),
+    metricsPort: port.default(8888),
+    /** Spans waiting to be forwarded at most; more are dropped and counted. */
+    forwardQueue: count(10_000_000).default(50_000),
+  })
+  .strict()
+  .prefault({});
+
+export type JaegerSettings = z.infer<typeof jaegerComponentSchema>;
 export type StoreSettings = z.infer<typeof storeSettingsSchema>;
 export type TracesSettings = z.infer<typeof tracesSettingsSchema>;
 
