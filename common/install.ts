@@ -5,6 +5,7 @@
 
 /** Everything Lookout can install. Jaeger is here before it is a supervised ComponentId. */
 export type InstallComponentId = 'prometheus' | 'alertmanager' | 'node_exporter' | 'grafana' | 'jaeger';
+export const INSTALL_COMPONENT_IDS = ['prometheus', 'alertmanager', 'node_exporter', 'grafana', 'jaeger'] as const satisfies readonly InstallComponentId[];
 
 /** Where a component comes from: an official release archive, or a Homebrew formula. */
 export type InstallSource = 'release' | 'brew';
@@ -127,4 +128,36 @@ export interface ContainerStatus {
   exitCode: number | null;
   /** Published ports as "127.0.0.1:9090->9090/tcp". */
   ports: string[];
+}
+
+/** One component as the onboarding view shows it. */
+export interface InstallComponentStatus {
+  component: InstallComponentId;
+  /** Enabled in settings (what "Install and start" covers). */
+  enabled: boolean;
+  /** A usable binary is there (found as the stack finds it, or installed by Lookout). */
+  installed: boolean;
+  version: string | null;
+  /** Where the binary in use came from: Lookout's release install, Homebrew, or found elsewhere (PATH, a setting). */
+  origin: 'release' | 'brew' | 'found' | null;
+  binary: string | null;
+  /** A newer version the release download knows, or null. */
+  upgrade: UpgradeInfo | null;
+  /** An install of it is under way. */
+  installing: boolean;
+  /** Why the last install failed, with the fix; null when it did not. */
+  lastFailure: InstallFailure | null;
+}
+
+export interface InstallStatus {
+  components: InstallComponentStatus[];
+  /** Whether each way of installing or running works on this machine, and why not. */
+  installers: { release: Availability; brew: Availability; docker: Availability };
+}
+
+export interface InstallStartResult {
+  /** Components whose install started now. */
+  started: InstallComponentId[];
+  /** Components left out, and why (already installed, disabled, an install under way). */
+  skipped: Array<{ component: InstallComponentId; reason: string }>;
 }

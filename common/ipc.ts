@@ -19,6 +19,7 @@ import type {
   QuickLink,
   SecretName,
   SecretsStatus,
+  ServicesSnapshot,
   SettingsChange,
   SettingsUpdateResult,
   SettingsView,
@@ -26,6 +27,9 @@ import type {
   StackSnapshot,
   UiSection,
 } from './model';
+import type { InstallComponentId, InstallProgress, InstallStatus, InstallStartResult } from './install';
+import type { LogErrorsQuery, LogErrorsResult, LogLatencyQuery, LogLatencyResult, LogLine, LogPatternsQuery, LogPatternsResult, LogSearchQuery, LogSearchResult, LogsStatus } from './logs';
+import type { TraceDetail, TraceList, TraceListQuery } from './traces';
 
 /** Request/response pairs for calls from the UI (or the CLI) to main. */
 export interface InvokeMap {
@@ -70,6 +74,28 @@ export interface InvokeMap {
   /** Store a receiver secret (0600 file; safeStorage in the app) and re-apply the configs. */
   'secrets:set': { req: { name: SecretName; value: string }; res: SecretsStatus };
   'secrets:clear': { req: { name: SecretName }; res: SecretsStatus };
+  /** Every scrape target (settings.json and `lookout demo`) with Prometheus' up for it. */
+  'services:list': { req: Record<string, never>; res: ServicesSnapshot };
+  /** Traces in the telemetry store: error traces first, then newest; the last hour by default. */
+  'traces:list': { req: TraceListQuery; res: TraceList };
+  /** One trace with all its spans; null when the store has none of it. */
+  'traces:get': { req: { traceId: string }; res: { trace: TraceDetail | null } };
+  /** Log lines from the store, newest first, filtered by service, level, text and trace. */
+  'logs:search': { req: LogSearchQuery; res: LogSearchResult };
+  /** Error lines grouped by pattern, with counts, first and last seen, services and an example trace. */
+  'logs:errors': { req: LogErrorsQuery; res: LogErrorsResult };
+  /** Patterns with counts and counts per bucket (sparklines). */
+  'logs:patterns': { req: LogPatternsQuery; res: LogPatternsResult };
+  /** Percentiles of logged durations per route or pattern. */
+  'logs:latency': { req: LogLatencyQuery; res: LogLatencyResult };
+  /** What is followed and what is shipped where. */
+  'logs:status': { req: Record<string, never>; res: LogsStatus };
+  /** What is installed, by which source, what is missing, newer versions, and the installers and runtimes found. */
+  'install:status': { req: Record<string, never>; res: InstallStatus };
+  /** Install components (the missing enabled ones when omitted); answers once under way, progress comes as install:progress. */
+  'install:start': { req: { components?: InstallComponentId[]; source?: 'auto' | 'brew' | 'release' }; res: InstallStartResult };
+  /** Cancel installs under way (all when omitted); nothing half-installed is left behind. */
+  'install:cancel': { req: { components?: InstallComponentId[] }; res: InstallStatus };
 }
 
 /** Events pushed from main to the UI. */
@@ -85,13 +111,26 @@ export interface EventMap {
   'app:focus': UiSection;
   /** The alert list changed (new, resolved, silenced, a source became (un)reachable). */
   'alerts:changed': AlertsSnapshot;
+  /** Lines just stored, newest last, at most one batch a second (the Logs view's live tail). */
+  'logs:tail': { lines: LogLine[] };
+  /** One step of an install (a progress bar); `done` and `failed` are final. */
+  'install:progress': InstallProgress;
 }
 
 export type Channel = keyof InvokeMap;
 export type EventName = keyof EventMap;
 
 /** Every pushed event, typed over EventMap so that a new event cannot be left out of a transport. */
-const EVENTS: { [E in EventName]: true } = { 'stack:changed': true, 'app:overall': true, 'metrics:sample': true, 'app:focus': true, 'settings:changed': true, 'alerts:changed': true };
+const EVENTS: { [E in EventName]: true } = {
+  'stack:changed': true,
+  'app:overall': true,
+  'metrics:sample': true,
+  'app:focus': true,
+  'settings:changed': true,
+  'alerts:changed': true,
+  'logs:tail': true,
+  'install:progress': true,
+};
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 export type Req<C extends Channel> = InvokeMap[C]['req'];
 export type Res<C extends Channel> = InvokeMap[C]['res'];
@@ -129,6 +168,17 @@ export const HTTP_ROUTES = {
   'secrets:get': { method: 'GET', path: '/api/v1/secrets' },
   'secrets:set': { method: 'POST', path: '/api/v1/secrets/{name}' },
   'secrets:clear': { method: 'DELETE', path: '/api/v1/secrets/{name}' },
+  'services:list': { method: 'GET', path: '/api/v1/services' },
+  'traces:list': { method: 'GET', path: '/api/v1/traces' },
+  'traces:get': { method: 'GET', path: '/api/v1/traces/{traceId}' },
+  'logs:search': { method: 'GET', path: '/api/v1/logs' },
+  'logs:errors': { method: 'GET', path: '/api/v1/logs/errors' },
+  'logs:patterns': { method: 'GET', path: '/api/v1/logs/patterns' },
+  'logs:latency': { method: 'GET', path: '/api/v1/logs/latency' },
+  'logs:status': { method: 'GET', path: '/api/v1/logs/status' },
+  'install:status': { method: 'GET', path: '/api/v1/install' },
+  'install:start': { method: 'POST', path: '/api/v1/install' },
+  'install:cancel': { method: 'POST', path: '/api/v1/install/cancel' },
 } as const satisfies { [C in Channel]: HttpRoute };
 
 /** Every channel, for code that builds the `api` object generically (preload, HTTP client). */

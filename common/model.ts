@@ -322,3 +322,24 @@ export interface QuickLink {
   /** http://127.0.0.1:… only. */
   url: string;
 }
+
+/** A scrape target of Prometheus: a service from settings.json or one `lookout demo` published. */
+export interface ServiceView {
+  /** The job name. */
+  name: string;
+  /** Where Prometheus scrapes it (base URL, without the metrics path). */
+  url: string;
+  metricsPath: string;
+  /** `settings`: in settings.json; `demo`: published by `lookout demo` (demo.json), not written to settings. */
+  source: 'settings' | 'demo';
+  /** Prometheus' `up` for the job: true, false, or null when Prometheus cannot tell (not running, not scraped yet). */
+  up: boolean | null;
+  /** When `up` is null, why. */
+  upError: string | null;
+  /** Log files followed for it. */
+  logFiles: string[];
+}
+
+export interface ServicesSnapshot {
+  services: ServiceView[];
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { INSTALL_COMPONENT_IDS } from '../../common/install';
 import { ALERT_HISTORY_RANGES, COMPONENT_IDS, HISTORY_RANGES, SECRET_NAMES } from '../../common/model';
+import { LOG_LEVELS } from './store/records';
 import type { Channel, Req, Res } from '../../common/ipc';
 
 /** One handler per contract channel; declared with `satisfies Handlers` so a missing one fails to compile. */
@@ -11,6 +13,16 @@ const alertId = z.string().min(1).max(200);
 /** Free text that ends up in an Alertmanager silence comment. */
 const comment = z.string().max(500);
 const who = z.string().min(1).max(100);
+
+// GET requests arrive as query strings, IPC calls as typed values: these accept both.
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const epochUs = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const serviceName = z.string().min(1).max(200);
+const level = z.enum(LOG_LEVELS);
+const window = { fromUs: epochUs.optional(), toUs: epochUs.optional() };
+const traceId = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters');
+const installables = z.array(z.enum(INSTALL_COMPONENT_IDS)).min(1).optional();
 
 /**
  * The validating gate's schemas: every request from the UI, the HTTP API or the CLI is parsed with
@@ -57,6 +69,19 @@ export const requestSchemas = {
   // The value is checked per secret by the handler, so its error can name the setting it belongs to.
   'secrets:set': z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict(),
   'secrets:clear': z.object({ name: z.enum(SECRET_NAMES) }).strict(),
+  'services:list': empty,
+  'traces:list': z.object({ service: serviceName.optional(), errorsOnly: flag.optional(), ...window, limit: int(1, 1000).optional() }).strict(),
+  'traces:get': z.object({ traceId }).strict(),
+  'logs:search': z
+    .object({ service: serviceName.optional(), minLevel: level.optional(), text: z.string().max(500).optional(), traceId: traceId.optional(), ...window, limit: int(1, 10_000).optional() })
+    .strict(),
+  'logs:errors': z.object({ service: serviceName.optional(), minLevel: level.optional(), ...window, limit: int(1, 1000).optional(), examples: int(0, 20).optional() }).strict(),
+  'logs:patterns': z.object({ service: serviceName.optional(), minLevel: level.optional(), ...window, buckets: int(1, 500).optional(), limit: int(1, 1000).optional() }).strict(),
+  'logs:latency': z.object({ service: serviceName.optional(), by: z.enum(['route', 'template']).optional(), ...window, limit: int(1, 1000).optional() }).strict(),
+  'logs:status': empty,
+  'install:status': empty,
+  'install:start': z.object({ components: installables, source: z.enum(['auto', 'brew', 'release']).optional() }).strict(),
+  'install:cancel': z.object({ components: installables }).strict(),
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 /** A request that failed validation; transports map it to 400 / an error envelope. */

@@ -31,6 +31,8 @@ export interface CoreDeps {
   secrets?: Secrets;
   /** Alerting loop timings (tests shorten them). */
   alertTimings?: Partial<AlertingTimings>;
+  /** The OTLP receiver's port instead of settings' traces.receiver.port (tests pass 0 for a free one). */
+  otlpPort?: number;
 }
 
 /** The core as the shells see it: the contract's handlers, pushed events, and Lookout's own /metrics. */

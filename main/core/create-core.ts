@@ -23,6 +23,10 @@ import { overallState } from './stack/overall';
 import { componentUrl } from './stack/component-spec';
 import { Stack } from './stack/stack';
 import { createCoreMetrics } from './telemetry/metrics';
+import { traced } from './telemetry/traced';
+import { createInstallService } from './install/service';
+import { listServices } from './services-list';
+import { createSignals } from './signals/signals';
 
 /** Build the core from its ports. Shells (Electron, `lookout serve`) only call what this returns. */
 export function createCore(deps: CoreDeps): Core {
@@ -54,6 +58,7 @@ export function createCore(deps: CoreDeps): Core {
     onUnexpectedExit: (id) => metrics.countUnexpectedExit(id),
     // Receivers' secrets present and the SMTP server reachable, before a config replaces the running one.
     checkSettings: (s) => checkReceivers(s, paths),
+    trace: (name, fn, attributes) => traced(signals.tracing(), name, fn, attributes),
   });
   const metrics = createCoreMetrics(() => stack.snapshot());
   const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'));
@@ -75,6 +80,29 @@ export function createCore(deps: CoreDeps): Core {
     },
     reapply: () => stack.applySettings(),
     timings: deps.alertTimings,
+  });
+  // Traces and logs (main/core/signals): the OTLP receiver, the telemetry store, log following and analysis.
+  const signals = createSignals({
+    paths,
+    clock: deps.clock,
+    registry: metrics.registry,
+    logger,
+    version: deps.version,
+    settings: () => demo.apply(settings.current()),
+    demo: () => demo.current(),
+    components: () => stack.snapshot().map((c) => c.id),
+    onTail: (lines) => events.emit('logs:tail', { lines }),
+    receiverPort: deps.otlpPort,
+  });
+  // Installing missing components (main/core/install): release downloads and Homebrew, with progress.
+  const installs = createInstallService({
+    paths,
+    runner: deps.runner,
+    logger,
+    settings: () => settings.current(),
+    search: { searchDirs: deps.binarySearchDirs, envPath: deps.envPath },
+    onProgress: (e) => events.emit('install:progress', e),
+    onInstalled: () => void stack.init().catch((err: unknown) => logger.error({ err }, 'looking for installed binaries failed')),
   });
   /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
   const live = new RingBuffer<MetricsSample>(900);
@@ -150,7 +178,10 @@ export function createCore(deps: CoreDeps): Core {
     'settings:get': async () => settingsView(),
     'links:get': async () => ({ links: quickLinks(settings.current()) }),
     'settings:update': async (req) => editor.update(req.changes, settings.current()),
+    'services:list': () => listServices({ settings: settings.current(), scraped: demo.apply(settings.current()), demo: demo.current(), prometheus }),
     ...alerting.handlers,
+    ...signals.handlers,
+    ...installs.handlers,
   } satisfies Handlers;
 
   return {
@@ -176,12 +207,16 @@ export function createCore(deps: CoreDeps): Core {
       await stack.init();
       native.start();
       await alerting.start();
+      // The store is the default that needs nothing installed, but Lookout runs without it too: a store
+      // that cannot open (locked by another process) costs the traces and logs views, not the stack.
+      await signals.start().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'traces and logs are off: the telemetry store did not open'));
       unwatch = settings.watch(
         () => {
           logger.info('settings changed; applying');
           events.emit('settings:changed', settingsView());
           native.applySettings();
           stack.applySettings().catch((err: unknown) => logger.error({ err }, 'applying settings failed'));
+          signals.applySettings().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'applying traces and logs settings failed'));
         },
         (message) => {
           logger.warn({ message }, 'settings file rejected; the previous settings stay in force');
@@ -192,6 +227,7 @@ export function createCore(deps: CoreDeps): Core {
       unwatchDemo = demo.watch(() => {
         logger.info('demo targets changed; applying');
         stack.applySettings().catch((err: unknown) => logger.error({ err }, 'applying demo targets failed'));
+        signals.applySettings().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'following the demo logs failed'));
       });
       queueEmit();
     },
@@ -200,6 +236,8 @@ export function createCore(deps: CoreDeps): Core {
       unwatch?.();
       unwatchDemo?.();
       native.stop();
+      installs.dispose();
+      await signals.dispose();
       // A render or apply in flight finishes first, so the stop below sees the components it left.
       stack.dispose();
       await stack.idle();

@@ -29,6 +29,10 @@ export interface Paths {
   serveFile: string;
   logsDir: string;
   runDir: string;
+  /** The embedded telemetry store (spans and log records), one DuckDB file. */
+  telemetryStore: string;
+  /** The log analysis' state (template miner, known error patterns), 0600. */
+  logAnalysisState: string;
   dataDir(id: ComponentId): string;
   logFile(id: ComponentId): string;
   pidFile(id: ComponentId): string;
@@ -48,6 +52,8 @@ export function paths(home: string): Paths {
     serveFile: path.join(home, 'serve.json'),
     logsDir,
     runDir,
+    telemetryStore: path.join(home, 'telemetry.duckdb'),
+    logAnalysisState: path.join(home, 'state', 'log-analysis.json'),
     dataDir: (id) => path.join(home, 'data', id),
     logFile: (id) => path.join(logsDir, `${id}.log`),
     pidFile: (id) => path.join(runDir, `${id}.pid.json`),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTP_ROUTES, type Channel } from '../../common/ipc';
+import { CHANNELS, HTTP_ROUTES, type Channel } from '../../common/ipc';
 import { createRouteTable } from '../../common/route-table';
 import { parseRequest } from '../core/api';
 import type { Core } from '../core/core';
@@ -37,34 +37,9 @@ function bind<C extends Channel>(core: Core, channel: C): Route {
   };
 }
 
-/**
- * The HTTP binding of the contract. Typed over every Channel, so adding a channel to InvokeMap without
- * binding it here is a compile error (and HTTP_ROUTES itself already demands a method and path for it).
- */
-function contractRoutes(core: Core): { [C in Channel]: Route } {
-  return {
-    'app:info': bind(core, 'app:info'),
-    'stack:get': bind(core, 'stack:get'),
-    'stack:start': bind(core, 'stack:start'),
-    'stack:stop': bind(core, 'stack:stop'),
-    'stack:restart': bind(core, 'stack:restart'),
-    'metrics:get': bind(core, 'metrics:get'),
-    'grafana:credentials': bind(core, 'grafana:credentials'),
-    'metrics:history': bind(core, 'metrics:history'),
-    'metrics:ping': bind(core, 'metrics:ping'),
-    'settings:get': bind(core, 'settings:get'),
-    'links:get': bind(core, 'links:get'),
-    'settings:update': bind(core, 'settings:update'),
-    'alerts:get': bind(core, 'alerts:get'),
-    'alerts:history': bind(core, 'alerts:history'),
-    'alerts:ack': bind(core, 'alerts:ack'),
-    'alerts:snooze': bind(core, 'alerts:snooze'),
-    'silences:delete': bind(core, 'silences:delete'),
-    'alerts:test': bind(core, 'alerts:test'),
-    'secrets:get': bind(core, 'secrets:get'),
-    'secrets:set': bind(core, 'secrets:set'),
-    'secrets:clear': bind(core, 'secrets:clear'),
-  };
+/** The HTTP binding of every contract channel (HTTP_ROUTES already demands a method and path for each). */
+function contractRoutes(core: Core): Route[] {
+  return CHANNELS.map((channel) => bind(core, channel));
 }
 
 /** Routes outside the contract: callers are Alertmanager and Prometheus, not the UI. */
@@ -95,7 +70,7 @@ export interface ApiRouter {
 }
 
 export function createApiRouter(core: Core): ApiRouter {
-  const table = createRouteTable([...Object.values(contractRoutes(core)), ...extraRoutes(core)].map((route) => ({ method: route.method, template: route.path, handler: route })));
+  const table = createRouteTable([...contractRoutes(core), ...extraRoutes(core)].map((route) => ({ method: route.method, template: route.path, handler: route })));
 
   return {
     owns: (pathname) => pathname === METRICS_PATH || pathname === '/api' || pathname.startsWith('/api/'),

@@ -1,5 +1,8 @@
 import type { EventMap, EventName } from '../../common/ipc';
-import { COMPONENT_IDS, type AlertsSnapshot, type ComponentId, type ComponentStatus, type SecretsStatus, type StackSnapshot } from '../../common/model';
+import type { InstallStatus } from '../../common/install';
+import type { LogLine } from '../../common/logs';
+import type { TraceDetail } from '../../common/traces';
+import { COMPONENT_IDS, type ServiceView, type AlertsSnapshot, type ComponentId, type ComponentStatus, type SecretsStatus, type StackSnapshot } from '../../common/model';
 import type { Handlers } from '../../main/core/api';
 import type { Core } from '../../main/core/core';
 import { paths as homePaths, type Paths } from '../../main/core/paths';
@@ -142,6 +145,62 @@ export class FakeCore implements Core {
       this.secretsSet[req.name] = false;
       return { ...this.secretsSet };
     },
+    'services:list': async (req) => {
+      this.record('services:list', req);
+      return { services: this.services };
+    },
+    'traces:list': async (req) => {
+      this.record('traces:list', req);
+      return { traces: this.traces.map((t) => t.summary).filter((t) => (!req.service || t.services.includes(req.service)) && (!req.errorsOnly || t.errorCount > 0)), fromUs: req.fromUs ?? 0, toUs: req.toUs ?? 0 };
+    },
+    'traces:get': async (req) => {
+      this.record('traces:get', req);
+      return { trace: this.traces.find((t) => t.summary.traceId === req.traceId) ?? null };
+    },
+    'logs:search': async (req) => {
+      this.record('logs:search', req);
+      const lines = this.logLines.filter((l) => (!req.service || l.service === req.service) && (!req.text || l.message.toLowerCase().includes(req.text.toLowerCase())) && (!req.traceId || l.traceId === req.traceId));
+      return { lines, fromUs: req.fromUs ?? 0, toUs: req.toUs ?? 0 };
+    },
+    'logs:errors': async (req) => {
+      this.record('logs:errors', req);
+      return { groups: [], fromUs: req.fromUs ?? 0, toUs: req.toUs ?? 0 };
+    },
+    'logs:patterns': async (req) => {
+      this.record('logs:patterns', req);
+      return { patterns: [], fromUs: req.fromUs ?? 0, toUs: req.toUs ?? 0, bucketUs: 60_000_000 };
+    },
+    'logs:latency': async (req) => {
+      this.record('logs:latency', req);
+      return { rows: [], by: req.by ?? 'route', fromUs: req.fromUs ?? 0, toUs: req.toUs ?? 0 };
+    },
+    'logs:status': async (req) => {
+      this.record('logs:status', req);
+      return { enabled: true, files: [], ship: [], problems: [] };
+    },
+    'install:status': async (req) => {
+      this.record('install:status', req);
+      return this.install;
+    },
+    'install:start': async (req) => {
+      this.record('install:start', req);
+      return { started: req.components ?? [], skipped: [] };
+    },
+    'install:cancel': async (req) => {
+      this.record('install:cancel', req);
+      return this.install;
+    },
+  };
+
+  /** What services:list answers; tests set it. */
+  services: ServiceView[] = [];
+  /** What traces:list and traces:get answer from; tests set it. */
+  traces: TraceDetail[] = [];
+  /** What logs:search filters; tests set it. */
+  logLines: LogLine[] = [];
+  install: InstallStatus = {
+    components: [],
+    installers: { release: { ok: true, detail: 'fake' }, brew: { ok: false, reason: 'no brew in the fake core', fix: 'install Homebrew' }, docker: { ok: false, reason: 'no docker in the fake core' } },
   };
 
   /** What 'alerts:get' answers; tests replace it. */

@@ -24,7 +24,7 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export interface TestHome {
   home: string;
-  ports: { lookout: number; prometheus: number; alertmanager: number; node_exporter: number; grafana: number };
+  ports: { lookout: number; prometheus: number; alertmanager: number; node_exporter: number; grafana: number; otlp: number };
   settings: SettingsInput;
   writeSettings(settings: unknown): Promise<void>;
   cleanup(): Promise<void>;
@@ -33,8 +33,8 @@ export interface TestHome {
 /** A temp LOOKOUT_HOME whose settings pick free ports, so tests never touch the user's stack or each other. */
 export async function makeHome(extra: (ports: TestHome['ports']) => Partial<SettingsInput> = () => ({})): Promise<TestHome> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'lookout-it-'));
-  const [lookout, prometheus, alertmanager, node_exporter, grafana] = (await freePorts(5)) as [number, number, number, number, number];
-  const ports = { lookout, prometheus, alertmanager, node_exporter, grafana };
+  const [lookout, prometheus, alertmanager, node_exporter, grafana, otlp] = (await freePorts(6)) as [number, number, number, number, number, number];
+  const ports = { lookout, prometheus, alertmanager, node_exporter, grafana, otlp };
   const settings: SettingsInput = {
     lookout: { port: lookout },
     stack: {
@@ -48,6 +48,8 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
         grafana: { enabled: false, port: grafana },
       },
     },
+    // The OTLP receiver on a free port too, so a test never takes the user's 4318 or another test's.
+    traces: { receiver: { port: otlp } },
     ...extra(ports),
   };
   const writeSettings = (s: unknown) => writeFile(path.join(home, 'settings.json'), JSON.stringify(s, null, 2));

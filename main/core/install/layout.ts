@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { InstallComponentId } from '../../../common/install';
+import { DEFAULT_SEARCH_DIRS, type BinarySearch } from '../stack/binaries';
 
 /**
  * Where release installs live, beside (never inside) the data dirs:
@@ -100,4 +101,9 @@ export async function installedVersions(layout: RuntimeLayout, id: InstallCompon
     if (await readMarker(path.join(layout.componentDir(id), name))) out.push(name);
   }
   return out;
+}
+
+/** The search for one component: Lookout's release install of it first, then the usual places. */
+export function componentSearch(home: string, id: InstallComponentId, search: Omit<BinarySearch, 'override'>): Omit<BinarySearch, 'override'> {
+  return { ...search, searchDirs: [runtimeLayout(home).current(id), ...(search.searchDirs ?? DEFAULT_SEARCH_DIRS)] };
 }

@@ -9,7 +9,7 @@ export interface ExportSource {
   statuses(): CollectorStatus[];
 }
 
-interface SnapshotValue {
+export interface SnapshotValue {
   labels: Record<string, string>;
   value: number;
 }
@@ -19,7 +19,7 @@ interface SnapshotValue {
  * Counter always print 0 for a metric without labels, which would report an unread value as zero;
  * the registry only needs name, help, type and get(), so this supplies exactly that.
  */
-class SnapshotMetric {
+export class SnapshotMetric {
   constructor(
     readonly name: string,
     readonly help: string,

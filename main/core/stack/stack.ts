@@ -1,10 +1,11 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { COMPONENT_IDS, type ComponentId, type ComponentStatus } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner, Timer } from '../ports';
 import type { Settings } from '../settings/schema';
+import { componentSearch, runtimeLayout } from '../install/layout';
 import { createSerialQueue } from '../serial-queue';
 import { applyConfig, ConfigError, ConfigWriteError } from './apply-config';
 import { findBinary, findTool, overrideProblem, readVersion, type BinarySearch } from './binaries';
@@ -36,6 +37,8 @@ export interface StackDeps {
    * before a render is applied; a ConfigError keeps the running config, like a rejection by promtool.
    */
   checkSettings?(settings: Settings): Promise<void>;
+  /** Run a step inside a span of Lookout's own tracer (stack start, config apply); default: just run it. */
+  trace?<T>(name: string, fn: () => Promise<T>, attributes?: Record<string, string | number | boolean>): Promise<T>;
 }
 
 /** The whole stack: one supervisor per component, started in dependency order, fed from settings. */
@@ -92,6 +95,10 @@ export class Stack {
   /** Start components level by level: a component starts once what it depends on has settled. */
   async start(ids?: ComponentId[]): Promise<void> {
     const wanted = this.select(ids);
+    await this.traced('stack start', () => this.startLevels(wanted), { components: wanted.join(',') });
+  }
+
+  private async startLevels(wanted: ComponentId[]): Promise<void> {
     for (const level of levels(wanted)) {
       await Promise.all(
         level.map(async (id) => {
@@ -153,11 +160,19 @@ export class Stack {
     return this.applying.idle();
   }
 
-  private async renderNow(): Promise<Set<ComponentId>> {
+  private renderNow(): Promise<Set<ComponentId>> {
+    return this.traced('config apply', () => this.renderStep());
+  }
+
+  private traced<T>(name: string, fn: () => Promise<T>, attributes?: Record<string, string | number | boolean>): Promise<T> {
+    return this.deps.trace ? this.deps.trace(name, fn, attributes) : fn();
+  }
+
+  private async renderStep(): Promise<Set<ComponentId>> {
     const settings = this.deps.settings();
     try {
-      const prometheus = await findBinary(spec('prometheus').binaries, { ...this.deps.search, override: settings.stack.components.prometheus.binary });
-      const alertmanager = await findBinary(spec('alertmanager').binaries, { ...this.deps.search, override: settings.stack.components.alertmanager.binary });
+      const prometheus = await findBinary(spec('prometheus').binaries, { ...this.searchFor('prometheus'), override: settings.stack.components.prometheus.binary });
+      const alertmanager = await findBinary(spec('alertmanager').binaries, { ...this.searchFor('alertmanager'), override: settings.stack.components.alertmanager.binary });
       const tools = {
         promtool: prometheus ? await findTool('promtool', prometheus, this.deps.search) : null,
         amtool: alertmanager ? await findTool('amtool', alertmanager, this.deps.search) : null,
@@ -191,7 +206,7 @@ export class Stack {
       const sup = this.sup(id);
       if (sup.currentState !== 'running' && sup.currentState !== 'unhealthy') continue;
       const s = spec(id);
-      const binary = (await findBinary(s.binaries, { ...this.deps.search, override: settings.stack.components[id].binary })) ?? sup.binaryInUse ?? '';
+      const binary = (await this.findComponent(id, settings)) ?? sup.binaryInUse ?? '';
       const args = s.args(settings, this.deps.paths, binary);
       const flagsChanged = sup.argsInUse !== null && sup.argsInUse.join('\0') !== args.join('\0');
       if (binary !== sup.binaryInUse) {
@@ -235,7 +250,7 @@ export class Stack {
     const settings = this.deps.settings();
     const s = spec(id);
     const c = settings.stack.components[id];
-    const binary = await findBinary(s.binaries, { ...this.deps.search, override: c.binary });
+    const binary = await this.findComponent(id, settings);
     const badOverride = c.binary ? await overrideProblem(c.binary) : null;
     if (!binary) {
       return {
@@ -269,6 +284,20 @@ export class Stack {
       }
     }
     return null;
+  }
+
+  /** Where to look for a component: Lookout's own release install of it first (main/core/install). */
+  private searchFor(id: ComponentId): Omit<BinarySearch, 'override'> {
+    return componentSearch(this.deps.paths.home, id, this.deps.search);
+  }
+
+  /**
+   * The component's binary. One Lookout installed is taken by its real path (runtimes/<id>/<version>/…),
+   * so an upgrade that moves the `current` link reads as a binary change, and restarts the component.
+   */
+  private async findComponent(id: ComponentId, settings: Settings): Promise<string | null> {
+    const found = await findBinary(spec(id).binaries, { ...this.searchFor(id), override: settings.stack.components[id].binary });
+    return found && found.startsWith(runtimeLayout(this.deps.paths.home).root + path.sep) ? realpath(found).catch(() => found) : found;
   }
 
   private select(ids: ComponentId[] | undefined): ComponentId[] {

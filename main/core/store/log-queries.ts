@@ -9,7 +9,7 @@ import type {
   LogPatternsResult,
   LogSearchQuery,
   LogSearchResult,
-} from '../../../common/traces';
+} from '../../../common/logs';
 import type { LogLevel } from './records';
 import { levelFromRank, levelRank } from './schema';
 import { json, limitOf, num, rows, str, windowOf } from './sql';
@@ -23,6 +23,12 @@ export interface LogQueries {
   logPatterns(q?: LogPatternsQuery): Promise<LogPatternsResult>;
   /** Percentiles of `durationMs` per route or per pattern. */
   logLatency(q?: LogLatencyQuery): Promise<LogLatencyResult>;
+  /**
+   * For each followed file (the key part of `log.record.uid`, `<key>:<byte offset>`), the highest offset
+   * stored. Lines are delivered at least once; the log pipeline drops a line at or below this offset,
+   * which makes a replay after a crash exactly-once in the store.
+   */
+  storedOffsets(): Promise<Map<string, number>>;
 }
 
 /** The grouping key: the template id, or the message itself for lines the analysis has not seen. */
@@ -55,6 +61,15 @@ function baseWhere(q: { service?: string; minLevel?: LogLevel }, fromUs: number,
 
 export function createLogQueries(conn: DuckDBConnection, nowUs: () => number): LogQueries {
   return {
+    async storedOffsets() {
+      const found = await rows(
+        conn,
+        `SELECT split_part(u, ':', 1) AS k, max(TRY_CAST(split_part(u, ':', 2) AS BIGINT)) AS o
+           FROM (SELECT json_extract_string(attributes, '$."log.record.uid"') AS u FROM logs WHERE source IN ('file', 'stack', 'lookout'))
+          WHERE u IS NOT NULL GROUP BY k`,
+      );
+      return new Map(found.filter((r) => r.o !== null).map((r) => [String(r.k), Number(r.o)]));
+    },
     async searchLogs(q = {}) {
       const { fromUs, toUs, boundUs } = windowOf(q, nowUs());
       const w = baseWhere(q, fromUs, boundUs);
