@@ -12,13 +12,16 @@ import { demoCommand } from './cli/demo';
 import { doctorCommand } from './cli/doctor';
 import { configCommand, dashboardsCommand } from './cli/files';
 import { secretsCommand } from './cli/secrets';
+import { installCommand } from './cli/install';
+import { logsCommand } from './cli/logs';
 import { serveCommand } from './cli/serve';
 import { stackCommand } from './cli/stack';
+import { traceCommand, tracesCommand } from './cli/traces';
 import { runReferenceService } from './reference/service-main';
 
 export { formatStack } from './cli/stack';
 
-const COMMANDS: Command[] = [serveCommand, stackCommand, doctorCommand, configCommand, dashboardsCommand, demoCommand, secretsCommand];
+const COMMANDS: Command[] = [serveCommand, stackCommand, doctorCommand, installCommand, logsCommand, tracesCommand, traceCommand, configCommand, dashboardsCommand, demoCommand, secretsCommand];
 
 const USAGE = `Usage: lookout <command> [options]
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { paths as layout } from '../core/paths';
+import { defaultSettings } from '../core/settings/schema';
 import { parseSettings } from '../core/settings/store';
 import { readServeFile } from '../server/serve-file';
 import { runDemo, type DemoOptions } from './demo';
@@ -24,11 +25,13 @@ export async function runDemoCommand(opts: DemoCommandOptions): Promise<number> 
   const text = await readFile(paths.settings, 'utf8').catch(() => null);
   const parsed = text === null ? null : parseSettings(text, paths.settings);
   const takenJobs = parsed?.ok ? parsed.settings.services.map((s) => s.name) : [];
+  const receiver = (parsed?.ok ? parsed.settings : defaultSettings()).traces.receiver;
   const running = await readServeFile(paths).catch(() => null);
   return runDemo({
     home: opts.home,
     traffic: opts.traffic,
     serviceArgs: opts.serviceArgs,
+    otlpEndpoint: receiver.enabled ? `http://127.0.0.1:${receiver.port}` : null,
     command: process.execPath,
     commandArgs: [...childExecArgv(), opts.cliEntry],
     lookoutUrl: running?.url ?? null,

@@ -34,6 +34,8 @@ export interface DemoOptions {
   readyTimeoutMs?: number;
   /** Extra flags per service (tests pass --latency-ms). */
   serviceArgs?: Partial<Record<ReferenceServiceName, string[]>>;
+  /** Where the services send their spans (Lookout's OTLP receiver); none when null. */
+  otlpEndpoint?: string | null;
 }
 
 interface Child {
@@ -63,7 +65,8 @@ function waitForSignal(): Promise<string> {
 function startChild(opts: DemoOptions, name: ReferenceServiceName, args: string[], logFile: string): Promise<Child> {
   const proc = spawn(opts.command, [...opts.commandArgs, 'demo-service', name, '--log', logFile, ...args, ...(opts.serviceArgs?.[name] ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: process.env,
+    // The kit exports spans to OTEL_EXPORTER_OTLP_ENDPOINT (the OpenTelemetry convention): Lookout's receiver.
+    env: opts.otlpEndpoint ? { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: opts.otlpEndpoint } : process.env,
     // Own process group: a Ctrl-C in the terminal reaches only the demo, which then stops the services in
     // order (targets first). They still exit on their own if the demo dies (the IPC channel closes).
     detached: true,

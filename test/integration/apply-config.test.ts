@@ -66,8 +66,8 @@ describe('applyConfig with the real promtool and amtool', () => {
     await ensureWebhookToken(paths);
     const { changed } = await applyConfig(opts({ services: [{ name: 'api', url: 'http://127.0.0.1:8080', labels: { team: 'core' } }] }));
     // Grafana's files (grafana.ini, datasources) are rendered on the first apply too.
-    expect([...changed].sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
-    expect(Object.keys(await snapshot(paths.stackDir)).filter((f) => !f.startsWith('grafana/')).sort()).toEqual(['alertmanager.yml', 'prometheus.yml', 'rules/lookout.yml']);
+    expect([...changed].sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'prometheus']);
+    expect(Object.keys(await snapshot(paths.stackDir)).filter((f) => !f.startsWith('grafana/')).sort()).toEqual(['alertmanager.yml', 'jaeger/config.yaml', 'prometheus.yml', 'rules/lookout.yml']);
     expect(Object.keys(await snapshot(paths.stackDir))).toContain('grafana/grafana.ini');
     expect(await stagingDirs()).toEqual([]);
     // The live files pass the validators where they are (rule_files resolve relative to the live config).
@@ -103,7 +103,7 @@ describe('applyConfig with the real promtool and amtool', () => {
   });
 
   it('adds extra rule files and removes rule files that are no longer rendered', async () => {
-    expect([...(await applyConfig(opts({}, { extraFiles: [GOOD_RULE] }))).changed].sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
+    expect([...(await applyConfig(opts({}, { extraFiles: [GOOD_RULE] }))).changed].sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'prometheus']);
     expect(await fs.readFile(path.join(paths.rulesDir, 'extra.yml'), 'utf8')).toBe(GOOD_RULE.content);
     const { changed } = await applyConfig(opts());
     expect([...changed]).toEqual(['prometheus']);

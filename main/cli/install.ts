@@ -1,0 +1,72 @@
+import { INSTALL_COMPONENT_IDS, type InstallComponentId } from '../../common/install';
+import { createCommandRunner } from '../core/adapters/command-runner';
+import { chooseInstaller, type SourceChoice } from '../core/install/installer';
+import { formatProgress, installMany } from '../core/install/install-many';
+import { componentSearch } from '../core/install/layout';
+import { installersFor } from '../core/install/service';
+import { findBinary } from '../core/stack/binaries';
+import { spec } from '../core/stack/catalog';
+import { CliError, EXIT, homePaths, str, usageError, type Command } from './command';
+import { loadSettings } from './doctor';
+
+const USAGE = `  install [components...] [--source auto|brew|release]
+                               Install the components (the enabled, missing ones when none are named): Homebrew
+                               where it has a formula, else the official release archive, checked against its
+                               published SHA-256 sums; progress per component; Ctrl-C cancels cleanly
+`;
+
+/**
+ * `lookout install`: works without a running Lookout (a first run has none); a running one finds the new
+ * binaries at the next start of the component (Lookout's own installs are searched first).
+ */
+export const installCommand: Command = {
+  name: 'install',
+  usage: USAGE,
+  options: { source: { type: 'string' } },
+  async run(ids, flags) {
+    const source = (str(flags.source) ?? undefined) as SourceChoice | undefined;
+    if (source !== undefined && !['auto', 'brew', 'release'].includes(source)) throw usageError(`--source must be auto, brew or release (got ${source})`, USAGE);
+    const unknown = ids.filter((id) => !(INSTALL_COMPONENT_IDS as readonly string[]).includes(id));
+    if (unknown.length) throw usageError(`unknown component ${unknown.join(', ')} (one of ${INSTALL_COMPONENT_IDS.join(', ')})`, USAGE);
+    const paths = homePaths();
+    const loaded = await loadSettings(paths);
+    if (!loaded.ok) throw new CliError(loaded.error, EXIT.failure);
+    const settings = loaded.settings;
+    const runner = createCommandRunner();
+    let wanted = ids as InstallComponentId[];
+    if (!wanted.length) {
+      const missing: InstallComponentId[] = [];
+      for (const id of INSTALL_COMPONENT_IDS) {
+        const c = settings.stack.components[id];
+        if (c.enabled && !(await findBinary(spec(id).binaries, { ...componentSearch(paths.home, id, {}), override: c.binary }))) missing.push(id);
+      }
+      if (!missing.length) {
+        process.stdout.write('Every enabled component is installed; name one to install it anyway (lookout install prometheus).\n');
+        return EXIT.ok;
+      }
+      wanted = missing;
+    }
+    const { release, brew } = installersFor({ home: paths.home, runner, settings });
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    process.once('SIGINT', cancel);
+    try {
+      const outcomes = await installMany(wanted, {
+        choose: (c) => chooseInstaller(c, source ?? settings.install.source, [brew, release]),
+        signal: controller.signal,
+        onProgress: (e) => process.stdout.write(`${formatProgress(e)}\n`),
+      });
+      let failed = 0;
+      for (const o of outcomes) {
+        if ('installed' in o) process.stdout.write(`${o.component.padEnd(13)} installed ${o.installed.version} (${o.installed.source}) in ${o.installed.dir}\n`);
+        else {
+          failed++;
+          process.stderr.write(`${o.component.padEnd(13)} failed: ${o.failure.message}\n${' '.repeat(14)}fix: ${o.failure.fix}\n`);
+        }
+      }
+      return failed ? EXIT.failure : EXIT.ok;
+    } finally {
+      process.off('SIGINT', cancel);
+    }
+  },
+};
