@@ -3,6 +3,7 @@
  * context from the memory server fetched over its Unix socket. Metrics: the kit's HTTP/IPC set plus
  * llm_tokens_processed_total, llm_request_duration_seconds and llm_cache_operations_total.
  */
+import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Counter, Histogram } from 'prom-client';
 import { z } from 'zod';
@@ -96,6 +97,8 @@ export async function startLlmServer(opts: LlmServerOptions): Promise<RunningSer
         let entry = cache.get(key);
         const hit = entry !== undefined;
         cacheOps.inc({ result: hit ? 'hit' : 'miss' });
+        // On the request's span too: a trace then says why it has no memory hop (a hit needs no context).
+        trace.getActiveSpan()?.setAttribute('llm.cache', hit ? 'hit' : 'miss');
         if (!entry) {
           const context = await contextFor(req.prompt);
           const text = composeCompletion(req.prompt, context, req.max_tokens);
