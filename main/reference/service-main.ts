@@ -5,6 +5,7 @@
  * goes away, so a killed demo never leaves services behind.
  */
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { createTelemetry } from '../core/telemetry/kit';
 import { startGuiServer } from './gui-server';
 import { startLlmServer } from './llm-server';
@@ -70,6 +71,9 @@ export async function runReferenceService(argv: string[]): Promise<number> {
 
   const service = name as ReferenceServiceName;
   const telemetry = createTelemetry({ service, logFile: values.log });
+  // SIGHUP reopens the log file, the convention logrotate's rename rotation relies on (copytruncate needs nothing).
+  const reopen = () => ((telemetry.logger as unknown as Record<symbol, { reopen?: () => void } | undefined>)[pino.symbols.streamSym])?.reopen?.();
+  process.on('SIGHUP', reopen);
   const port = numberOption(values.port, 'port', 0);
   let running: RunningService;
   try {

@@ -160,7 +160,9 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
       const line = { request_id: requestId, trace_id: traceId, span_id: spanId, method, route: routeLabel, path: url.pathname, status, duration_ms: Math.round(seconds * 1e4) / 10 };
-      if (quiet.has(routeLabel)) logger.debug(line, 'request completed');
+      // A 5xx is the service failing: its line is an error, so the error trace always has its error line.
+      if (status >= 500) logger.error(line, 'request completed');
+      else if (quiet.has(routeLabel)) logger.debug(line, 'request completed');
       else logger.info(line, 'request completed');
     };
     res.on('finish', () => finish(res.statusCode));
