@@ -84,6 +84,19 @@ describe('traces through the real receiver, sampler and store', () => {
         `${kept.length} traces kept in all, ${withMemory} with the memory hop, every one with its spans and parents\n`,
     );
     expect(withMemory).toBeGreaterThan(0);
+
+    // Exemplars: Prometheus stored trace ids with the GUI's latency buckets, and they name stored traces.
+    const q = encodeURIComponent('http_request_duration_seconds_bucket{job="gui"}');
+    const exemplarIds = await waitFor('exemplars in Prometheus', async () => {
+      const url = `http://127.0.0.1:${env.ports.prometheus}/api/v1/query_exemplars?query=${q}&start=${Math.floor(started / 1e6) - 60}&end=${Math.ceil(Date.now() / 1000)}`;
+      const body = (await (await fetch(url)).json()) as { data: Array<{ exemplars: Array<{ labels: { trace_id?: string } }> }> };
+      const ids = body.data.flatMap((d) => d.exemplars.map((e) => e.labels.trace_id)).filter((id): id is string => !!id);
+      return ids.length ? ids : null;
+    }, 20_000);
+    const keptIds = new Set(kept.map((t) => t.traceId));
+    const linked = exemplarIds.filter((id) => keptIds.has(id) || errors.some((t) => t.traceId === id));
+    expect(exemplarIds.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    process.stdout.write(`exemplars: ${exemplarIds.length} trace ids on gui's latency buckets, ${linked.length} of them traces the sampler kept\n`);
   });
 
   it('keeps 10 % ± 1.5 % of 5,000 ordinary traces, deterministic on the trace id, and every error trace', async () => {

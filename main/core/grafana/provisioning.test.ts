@@ -31,20 +31,25 @@ describe('datasource provisioning', () => {
     expect(DATASOURCES.prometheus.uid).toBe('lookout-prometheus');
   });
 
-  it('adds Jaeger and Loki only once those components exist and are enabled (the hook for them)', () => {
-    expect(datasources(defaultSettings()).map((d) => d.type)).not.toContain('jaeger');
-    // Jaeger and Loki are not in the settings schema yet; this is the shape they will have.
-    const future = (extra: Record<string, unknown>) => {
-      const s = defaultSettings();
-      Object.assign(s.stack.components, extra);
-      return s;
-    };
-    const both = datasources(future({ jaeger: { enabled: true, port: 16686 }, loki: { enabled: true, port: 3100 } }));
-    expect(both.find((d) => d.type === 'jaeger')).toMatchObject({ uid: 'lookout-jaeger', url: 'http://127.0.0.1:16686' });
+  it('adds Jaeger when it is enabled and Loki when logs ship to one; exemplars and log lines link to the trace', () => {
+    const base = defaultSettings();
+    expect(datasources(base).map((d) => d.type)).toEqual(['prometheus', 'alertmanager']);
+    // Without Jaeger, an exemplar opens Lookout's own trace view ($ escaped for Grafana's expansion).
+    expect(parse(renderDatasources(base)).datasources[0].jsonData.exemplarTraceIdDestinations).toEqual([
+      { name: 'trace_id', url: 'http://127.0.0.1:9469/#/traces/$${__value.raw}', urlDisplayLabel: 'Open in Lookout' },
+    ]);
+    const s = settingsSchema.parse({
+      stack: { components: { jaeger: { enabled: true, port: 16687 } } },
+      logs: { ship: [{ type: 'loki', url: 'http://127.0.0.1:3100/loki/api/v1/push' }] },
+    });
+    const both = datasources(s);
+    expect(both.find((d) => d.type === 'jaeger')).toMatchObject({ uid: 'lookout-jaeger', url: 'http://127.0.0.1:16687' });
     expect(both.find((d) => d.type === 'loki')).toMatchObject({ uid: 'lookout-loki', url: 'http://127.0.0.1:3100' });
-    const off = datasources(future({ jaeger: { enabled: false, port: 16686 }, loki: { enabled: true, port: 3101 } }));
-    expect(off.map((d) => d.uid)).toEqual(['lookout-prometheus', 'lookout-alertmanager', 'lookout-loki']);
-    expect(off.at(-1)!.url).toBe('http://127.0.0.1:3101');
+    const rendered = parse(renderDatasources(s)) as { datasources: Array<{ type: string; jsonData: Record<string, unknown> }> };
+    expect(rendered.datasources[0]!.jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'lookout-jaeger' }]);
+    expect(rendered.datasources.find((d) => d.type === 'loki')!.jsonData.derivedFields).toEqual([
+      { name: 'trace_id', matcherRegex: '"trace_id":"([0-9a-f]{32})"', datasourceUid: 'lookout-jaeger', url: '$${__value.raw}' },
+    ]);
   });
 
   it('prunes datasources Lookout no longer renders, and holds no credentials', () => {

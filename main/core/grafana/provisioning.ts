@@ -17,25 +17,10 @@ export const DATASOURCES = {
 /** Grafana folder (and its uid) holding Lookout's provisioned dashboards. */
 export const DASHBOARD_FOLDER = { uid: 'lookout', title: 'Lookout' };
 
-/**
- * Components that do not exist yet (Jaeger, Loki) but get a datasource once they join the catalog: their
- * settings will sit beside the others under stack.components, with `enabled` and `port` like every component.
- * Read loosely on purpose, so this hook needs no change when they arrive, only their default ports here.
- */
-const FUTURE_COMPONENTS = {
-  jaeger: { defaultPort: 16686 },
-  loki: { defaultPort: 3100 },
-} as const;
-
-interface FutureComponentSettings {
-  enabled?: boolean;
-  port?: number;
-}
-
-function futureComponent(settings: Settings, id: keyof typeof FUTURE_COMPONENTS): { port: number } | null {
-  const c = (settings.stack.components as Record<string, FutureComponentSettings | undefined>)[id];
-  if (!c || c.enabled === false) return null;
-  return { port: c.port ?? FUTURE_COMPONENTS[id].defaultPort };
+/** The Loki a log ship target pushes to, as a base URL for Grafana (the push path left off), or null. */
+function lokiUrl(settings: Settings): string | null {
+  const target = settings.logs.ship.find((t) => t.type === 'loki');
+  return target ? target.url.replace(/\/loki\/api\/v1\/push\/?$/, '').replace(/\/$/, '') : null;
 }
 
 /** Grafana expands `$VAR` and `${VAR}` in provisioning files; a literal `$` (a path, a URL) must be written `$$`. */
@@ -60,7 +45,18 @@ export function datasourcesConfig(settings: Settings): Record<string, unknown> {
       isDefault: true,
       editable: false,
       // Grafana's $__rate_interval is max(4 × this, interval + this): it must match the real scrape interval.
-      jsonData: { httpMethod: 'POST', timeInterval: settings.stack.scrapeInterval, manageAlerts: false },
+      jsonData: {
+        httpMethod: 'POST',
+        timeInterval: settings.stack.scrapeInterval,
+        manageAlerts: false,
+        // The kit's histograms carry trace ids as exemplars (label trace_id): a dot on a latency panel opens
+        // its trace, in Jaeger when it runs, else in Lookout's own trace view.
+        exemplarTraceIdDestinations: [
+          c.jaeger.enabled
+            ? { name: 'trace_id', datasourceUid: DATASOURCES.jaeger.uid }
+            : { name: 'trace_id', url: `http://127.0.0.1:${settings.lookout.port}/#/traces/\${__value.raw}`, urlDisplayLabel: 'Open in Lookout' },
+        ],
+      },
     },
     {
       ...DATASOURCES.alertmanager,
@@ -71,10 +67,25 @@ export function datasourcesConfig(settings: Settings): Record<string, unknown> {
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
     },
   ];
-  const jaeger = futureComponent(settings, 'jaeger');
-  if (jaeger) datasources.push({ ...DATASOURCES.jaeger, access: 'proxy', url: loopback(jaeger.port), editable: false });
-  const loki = futureComponent(settings, 'loki');
-  if (loki) datasources.push({ ...DATASOURCES.loki, access: 'proxy', url: loopback(loki.port), editable: false });
+  if (c.jaeger.enabled) datasources.push({ ...DATASOURCES.jaeger, access: 'proxy', url: loopback(c.jaeger.port), editable: false });
+  const loki = lokiUrl(settings);
+  // Loki is not supervised: it is wherever the log shipping sends to.
+  if (loki) {
+    datasources.push({
+      ...DATASOURCES.loki,
+      access: 'proxy',
+      url: loki,
+      editable: false,
+      // The trace_id in a log line (the kit's JSON schema) opens its trace, as an exemplar does.
+      jsonData: {
+        derivedFields: [
+          c.jaeger.enabled
+            ? { name: 'trace_id', matcherRegex: '"trace_id":"([0-9a-f]{32})"', datasourceUid: DATASOURCES.jaeger.uid, url: '${__value.raw}' }
+            : { name: 'trace_id', matcherRegex: '"trace_id":"([0-9a-f]{32})"', url: `http://127.0.0.1:${settings.lookout.port}/#/traces/\${__value.raw}` },
+        ],
+      },
+    });
+  }
   return {
     apiVersion: 1,
     // Datasources Lookout provisioned earlier and no longer renders (a component disabled) are removed.

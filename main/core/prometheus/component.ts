@@ -68,6 +68,8 @@ export const PROMETHEUS_SPEC: ComponentSpec = {
     listenFlag(s.stack.components.prometheus.port),
     `--web.external-url=http://127.0.0.1:${s.stack.components.prometheus.port}/`,
     '--web.enable-lifecycle',
+    // Keeps the trace ids services attach to histogram buckets (OpenMetrics exemplars), for Grafana's links.
+    '--enable-feature=exemplar-storage',
     // A firing alert is sent again every 15 s rather than every minute, so one lost delivery (Alertmanager
     // busy reloading, say) delays a notification by seconds, not by a minute.
     '--rules.alert.resend-delay=15s',

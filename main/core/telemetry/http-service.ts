@@ -116,8 +116,8 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
   const metricsPath = opts.metricsPath === undefined ? '/metrics' : opts.metricsPath;
   const specs = [...opts.routes];
   if (metricsPath) {
-    specs.push(route('GET', metricsPath, async () => {
-      const { contentType, body } = await metrics.render();
+    specs.push(route('GET', metricsPath, async (ctx) => {
+      const { contentType, body } = await metrics.render(ctx.req.headers.accept);
       return { body, contentType };
     }));
   }
@@ -155,7 +155,7 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
       finished = true;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpInFlight.dec();
-      metrics.observeHttp({ method, route: routeLabel, status }, seconds);
+      metrics.observeHttp({ method, route: routeLabel, status }, seconds, traceId);
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();

@@ -283,10 +283,10 @@ export function createIpcClient(opts: IpcClientOptions): IpcClient {
           s.write(`${JSON.stringify({ id, method, params, meta } satisfies IpcRequest)}\n`);
         });
         if ('error' in res) throw new IpcError(`${peer} answered ${method} with an error: ${res.error.message}`, res.error.code);
-        telemetry.metrics.observeIpc(peer, 'ok', elapsed());
+        telemetry.metrics.observeIpc(peer, 'ok', elapsed(), span.spanContext().traceId);
         return res.result as T;
       } catch (err) {
-        telemetry.metrics.observeIpc(peer, 'error', elapsed());
+        telemetry.metrics.observeIpc(peer, 'error', elapsed(), span.spanContext().traceId);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
         throw err;
       } finally {

@@ -43,12 +43,12 @@ export async function callService(telemetry: Telemetry, peer: string, url: strin
     // Read the body inside the timed section: the round trip ends when the answer has arrived, not its headers.
     const body = await res.arrayBuffer();
     const failed = res.status >= 500;
-    telemetry.metrics.observeIpc(peer, failed ? 'error' : 'ok', elapsed());
+    telemetry.metrics.observeIpc(peer, failed ? 'error' : 'ok', elapsed(), span.spanContext().traceId);
     span.setAttribute('http.response.status_code', res.status);
     if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   } catch (err) {
-    telemetry.metrics.observeIpc(peer, 'error', elapsed());
+    telemetry.metrics.observeIpc(peer, 'error', elapsed(), span.spanContext().traceId);
     span.recordException(err as Error);
     span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
     throw new Error(`${peer} did not answer ${method} ${url}: ${(err as Error).message}`, { cause: err });

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 
 /**
  * Request durations of services on the same machine: 5 ms (a cache hit over loopback) to 10 s (a slow
@@ -46,17 +46,20 @@ export interface ServiceMetrics {
   httpInFlight: Gauge;
   ipcRequests: Counter<'peer' | 'status'>;
   ipcDuration: Histogram<'peer'>;
-  /** Count and time one finished HTTP request. */
-  observeHttp(labels: { method: string; route: string; status: number }, seconds: number): void;
-  /** Count and time one call to another local service. */
-  observeIpc(peer: string, status: IpcStatus, seconds: number): void;
+  /** Count and time one finished HTTP request; its trace id becomes the bucket's exemplar. */
+  observeHttp(labels: { method: string; route: string; status: number }, seconds: number, traceId?: string): void;
+  /** Count and time one call to another local service; its trace id becomes the bucket's exemplar. */
+  observeIpc(peer: string, status: IpcStatus, seconds: number, traceId?: string): void;
   /**
    * Start a peer's IPC series at 0 (ok and error), so increase() and rate() also see its first call and
    * its first error; a series that appears with value 1 counts as no increase.
    */
   declarePeer(peer: string): void;
-  /** The text exposition format for a /metrics response. */
-  render(): Promise<{ contentType: string; body: string }>;
+  /**
+   * A /metrics response: OpenMetrics (with exemplars) when the scraper's Accept header asks for it, as
+   * Prometheus does, else the classic text format (what promtool and curl read).
+   */
+  render(accept?: string): Promise<{ contentType: string; body: string }>;
 }
 
 export interface ServiceMetricsOptions {
@@ -82,7 +85,10 @@ export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceM
     help: 'Time from receiving an HTTP request to the end of its response, by method, route template and status code.',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [...HTTP_DURATION_BUCKETS],
-    registers,
+    // Each bucket keeps the trace id of its latest request, so a latency spike links to a trace.
+    enableExemplars: true,
+    // Registered below: prom-client refuses exemplars in a classic registry at construction only.
+    registers: [],
   });
   const httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests received and not yet answered.', registers });
   const ipcRequests = new Counter({
@@ -96,8 +102,16 @@ export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceM
     help: 'Round trip of calls to other local services, by peer.',
     labelNames: ['peer'] as const,
     buckets: [...IPC_DURATION_BUCKETS],
-    registers,
+    enableExemplars: true,
+    registers: [],
   });
+  registry.registerMetric(httpDuration);
+  registry.registerMetric(ipcDuration);
+  // Exemplars exist only in OpenMetrics. A second registry renders it (when the first scrape asks) from
+  // the very same metrics, so the two formats can never disagree on a value.
+  let openMetrics: Registry | null = null;
+  // prom-client types exemplar labels with the metric's own label names; OpenMetrics allows any (trace_id here).
+  const exemplar = (traceId: string | undefined) => (traceId ? { trace_id: traceId } : {}) as never;
   return {
     registry,
     httpRequests,
@@ -105,21 +119,32 @@ export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceM
     httpInFlight,
     ipcRequests,
     ipcDuration,
-    observeHttp(labels, seconds) {
+    observeHttp(labels, seconds, traceId) {
       const l = { method: labels.method, route: labels.route, status: String(labels.status) };
       httpRequests.inc(l);
-      httpDuration.observe(l, seconds);
+      httpDuration.observe({ labels: l, value: seconds, exemplarLabels: exemplar(traceId) });
     },
-    observeIpc(peer, status, seconds) {
+    observeIpc(peer, status, seconds, traceId) {
       ipcRequests.inc({ peer, status });
-      ipcDuration.observe({ peer }, seconds);
+      ipcDuration.observe({ labels: { peer }, value: seconds, exemplarLabels: exemplar(traceId) });
     },
     declarePeer(peer) {
       for (const status of ['ok', 'error'] as const) ipcRequests.inc({ peer, status }, 0);
       ipcDuration.zero({ peer });
     },
-    async render() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+    async render(accept) {
+      if (!accept?.includes('application/openmetrics-text')) return { contentType: registry.contentType, body: await registry.metrics() };
+      if (!openMetrics) {
+        openMetrics = new Registry();
+        openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
+      }
+      // Metrics registered since the last OpenMetrics scrape (a peer declared late) join it now.
+      // Each metric joins as an object that delegates to it (its values are the metric's own): rendering
+      // OpenMetrics renames counters in place (http_requests_total → http_requests), and on a view that
+      // renaming cannot reach the classic registry's metric.
+      const known = new Set(openMetrics.getMetricsAsArray().map((m) => Object.getPrototypeOf(m) as unknown));
+      for (const m of registry.getMetricsAsArray()) if (!known.has(m)) openMetrics.registerMetric(Object.create(m) as Metric);
+      return { contentType: openMetrics.contentType, body: await openMetrics.metrics() };
     },
   };
 }

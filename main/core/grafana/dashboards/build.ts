@@ -19,6 +19,8 @@ function target(q: PanelDef['queries'][number], refId: string, kind: PanelDef['k
   const b = new prometheus.DataqueryBuilder().datasource(DS).refId(refId).expr(q.expr).legendFormat(q.legend ?? '__auto');
   if (q.instant || kind === 'table') b.instant().format(kind === 'table' ? prometheus.PromQueryFormat.Table : prometheus.PromQueryFormat.TimeSeries);
   else b.range();
+  // The kit's request and IPC histograms carry trace ids as exemplars: show them, each linking to its trace.
+  if (!q.instant && kind === 'timeseries' && /\b(http|ipc)_request_duration_seconds_bucket\b/.test(q.expr)) b.exemplar(true);
   return b;
 }
 

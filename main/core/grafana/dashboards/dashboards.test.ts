@@ -176,3 +176,20 @@ describe('metricNames', () => {
     expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(x_bucket[5m])))')).toEqual(['x_bucket']);
   });
 });
+
+describe('exemplars', () => {
+  it("every time series over the kit's request and IPC histograms shows its exemplars (trace ids), and nothing else asks for them", () => {
+    let withExemplars = 0;
+    for (const f of dashboardFiles()) {
+      const panels = (JSON.parse(f.content) as { panels: Array<{ type: string; targets?: Array<{ expr: string; exemplar?: boolean; instant?: boolean }> }> }).panels;
+      for (const p of panels) {
+        for (const t of p.targets ?? []) {
+          const kit = /\b(http|ipc)_request_duration_seconds_bucket\b/.test(t.expr) && p.type === 'timeseries' && !t.instant;
+          expect(t.exemplar === true, `${f.name}: ${t.expr}`).toBe(kit);
+          if (kit) withExemplars++;
+        }
+      }
+    }
+    expect(withExemplars).toBeGreaterThan(10);
+  });
+});
