@@ -55,9 +55,12 @@ export async function settle(): Promise<void> {
 
 /** Wait (in real time, briefly) until a condition holds; fails the test with `what` if it never does. */
 export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Real time, not a count of turns: on a loaded machine the file I/O behind a step can take a while.
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
     if (cond()) return;
     await settle();
   }
+  if (cond()) return;
   throw new Error(`timed out waiting for ${what}`);
 }
