@@ -18,7 +18,7 @@ import type { Notifier, Secrets } from './core/alerts/ports';
 import { createCore } from './core/create-core';
 import { paths as layout, resolveHome } from './core/paths';
 import { ensureToken, ensureWebhookToken } from './core/secrets';
-import { createLogger } from './core/telemetry/logger';
+import { closeLogger, createLogger } from './core/telemetry/logger';
 import { startServer, type RunningServer } from './server/http';
 import { removeServeFile, writeServeFile } from './server/serve-file';
 
@@ -137,10 +137,11 @@ export async function startLookout(opts: StartOptions): Promise<RunningLookout> 
         for (const step of [() => server.close(), () => core.dispose(), () => removeServeFile(paths)]) {
           await step().catch((err: unknown) => failures.push(err));
         }
+        // Lookout's own logger only: one passed in belongs to the caller.
+        if (!opts.logger) await closeLogger(logger);
       } finally {
         clearInterval(keepAlive);
       }
-      logger.flush();
       if (failures.length) throw new AggregateError(failures, `stopping Lookout: ${failures.map((e) => (e as Error).message).join('; ')}`);
     },
   };

@@ -18,7 +18,11 @@ export interface SupervisionTimings {
   maxRestarts: number;
   /** Up this long without failing resets the failure count (and so the backoff). */
   stableAfterMs: number;
-  /** Component log files are rotated (one previous file kept) beyond this size. */
+  /**
+   * A backstop only: component logs are rotated, gzip'd and pruned by the log pipeline
+   * (main/core/logs/rotate, logs.rotation in settings); should that not run, the supervisor still keeps
+   * each log under this size (one uncompressed previous file).
+   */
   logMaxBytes: number;
 }
 
@@ -34,7 +38,7 @@ export const DEFAULT_TIMINGS: SupervisionTimings = {
   backoffMaxMs: 30_000,
   maxRestarts: 5,
   stableAfterMs: 60_000,
-  logMaxBytes: 10 * 1024 * 1024,
+  logMaxBytes: 100 * 1024 * 1024,
 };
 
 /** Exponential backoff: base, 2×base, 4×base … capped. `failures` counts from 1. */

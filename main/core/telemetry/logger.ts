@@ -1,5 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createLookoutLogStream } from '../logs/rotate/lookout-log-stream';
 import { prepareHome } from '../paths';
+import { defaultSettings } from '../settings/schema';
+import { parseSettings } from '../settings/store';
+import { sizeBytes } from '../settings/units';
 import pino, { type Logger } from 'pino';
 import type { Paths } from '../paths';
 import { serviceLogOptions } from './log-schema';
@@ -11,7 +15,12 @@ import { serviceLogOptions } from './log-schema';
 export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL ?? 'info'): Logger {
   prepareHome(paths.home);
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
-  const destination = pino.destination({ dest: `${paths.logsDir}/lookout.log`, mkdir: true, sync: false, mode: 0o600 });
+  // Rotated by its writer (gzip'd past logs.rotation.maxFileSize); age and total size are pruned with the
+  // other logs (main/core/logs/rotate). The logger exists before the settings are loaded, so the size is
+  // read from the file here, the default when it cannot be.
+  const destination = createLookoutLogStream(`${paths.logsDir}/lookout.log`, sizeBytes(maxFileSize(paths)), (err) => {
+    process.stderr.write(`lookout: writing ${paths.logsDir}/lookout.log failed: ${err.message}\n`);
+  });
   return pino(
     {
       // The kit's schema (level name, time, service, request/trace ids), like every instrumented service.
@@ -20,4 +29,31 @@ export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL
     },
     destination,
   );
+}
+
+function maxFileSize(paths: Paths): string {
+  try {
+    const parsed = parseSettings(readFileSync(paths.settings, 'utf8'), paths.settings);
+    if (parsed.ok) return parsed.settings.logs.rotation.maxFileSize;
+  } catch {
+    // no settings file yet
+  }
+  return defaultSettings().logs.rotation.maxFileSize;
+}
+
+/**
+ * Write out what the logger still holds and close its file: the rotating stream writes asynchronously,
+ * and a process that exits right after stopping would lose its last lines (the ones saying it stopped).
+ */
+export async function closeLogger(logger: Logger): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, NodeJS.WritableStream | undefined>)[pino.symbols.streamSym];
+  if (!stream || typeof stream.end !== 'function') return logger.flush();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2_000);
+    stream.once('finish', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.end();
+  });
 }
