@@ -44,7 +44,10 @@ function toEnvelope(err: unknown): { status: number; envelope: ErrorEnvelope; he
   if (err instanceof HttpError) return { status: err.status, envelope: { error: { message: err.message, code: err.code } }, headers: err.headers };
   if (err instanceof BadRequestError) return { status: 400, envelope: { error: { message: err.message, code: err.code } }, headers: {} };
   const message = err instanceof Error ? err.message : String(err);
-  return { status: 500, envelope: { error: { message, code: 'internal' } }, headers: {} };
+  // Core errors say what they are with a code (io_error, …) and may carry the status that fits them.
+  const { code, status } = (err ?? {}) as { code?: unknown; status?: unknown };
+  const httpStatus = typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+  return { status: httpStatus, envelope: { error: { message, code: typeof code === 'string' ? code : 'internal' } }, headers: {} };
 }
 
 /**

@@ -204,6 +204,11 @@ export class Stack {
     if (this.configError) return;
     for (const id of enabled) {
       const sup = this.sup(id);
+      if (sup.currentState === 'stopped' || sup.currentState === 'not-installed' || sup.currentState === 'failed') {
+        // Not running: look again, so the row shows the binary (and version) the settings now name.
+        await sup.probe();
+        continue;
+      }
       if (sup.currentState !== 'running' && sup.currentState !== 'unhealthy') continue;
       const s = spec(id);
       const binary = (await this.findComponent(id, settings)) ?? sup.binaryInUse ?? '';

@@ -166,6 +166,11 @@ export class ComponentSupervisor {
   async probe(): Promise<void> {
     const plan = await this.deps.plan();
     const { state } = this.phase;
+    if (state === 'failed' && !('notInstalled' in plan)) {
+      // Keep the failure on show, but name the binary that the next Start will use.
+      this.found(plan);
+      return this.deps.onChange();
+    }
     if (state !== 'stopped' && state !== 'not-installed') return;
     if ('notInstalled' in plan) return this.enter({ state: 'not-installed', error: plan.notInstalled, fix: plan.fix });
     this.found(plan);
