@@ -51,7 +51,7 @@ function absentHere(prom: (q: string) => Promise<PromVector>, mode: () => Promis
     { prefix: 'lookout_memory_wired_bytes', reason: 'macOS only (vm_stat)', holds: notMac },
     { prefix: 'lookout_memory_compressed_bytes', reason: 'macOS only (vm_stat)', holds: notMac },
     { prefix: 'lookout_memory_pressure_level', reason: 'macOS only (kern.memorystatus_vm_pressure_level)', holds: notMac },
-    { prefix: 'lookout_process_mach_messages_', reason: 'macOS only (Mach messages)', holds: notMac },
+    { prefix: 'lookout_service_process_mach_messages_', reason: 'macOS only (Mach messages)', holds: notMac },
     {
       prefix: 'lookout_gpu_',
       reason: 'no readable GPU on this machine (lookout_collector_up{collector="gpu"} is 0)',

@@ -164,7 +164,7 @@ describe('native collectors against the kernel’s own accounting (Linux)', () =
     expect(Math.abs((kernel.utime + kernel.stime) / USER_HZ - cpu1)).toBeLessThan(0.1);
     expect(valueOf(b1, 'lookout_service_process_up', { service: 'burner' })).toBe(1);
     expect(valueOf(b1, 'lookout_service_process_threads', { service: 'burner' })).toBeGreaterThanOrEqual(1);
-    expect(valueOf(b1, 'lookout_process_context_switches_total', { service: 'burner', kind: 'involuntary' })).toBeGreaterThanOrEqual(0);
+    expect(valueOf(b1, 'lookout_service_process_context_switches_total', { service: 'burner', kind: 'involuntary' })).toBeGreaterThanOrEqual(0);
 
     const nonIdle = (body: string) => samplesOf(body, 'lookout_cpu_seconds_total').filter((s) => s.labels.mode !== 'idle' && s.labels.mode !== 'iowait').reduce((n, s) => n + s.value, 0);
     expect(nonIdle(b1) - nonIdle(b0)).toBeGreaterThanOrEqual(burned * 0.95);

@@ -59,7 +59,7 @@ describe('lookout serve with the reference services watched (real demo, real Pro
       const status = await readFile(`/proc/${demo.pid(service)}/status`, 'utf8');
       const rss = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
       expect(Math.abs(valueOf(body, 'lookout_service_process_resident_memory_bytes', { service })! - rss), `${service} rss`).toBeLessThan(16 * 2 ** 20);
-      expect(valueOf(body, 'lookout_process_context_switches_total', { service, kind: 'voluntary' })).toBeGreaterThan(0);
+      expect(valueOf(body, 'lookout_service_process_context_switches_total', { service, kind: 'voluntary' })).toBeGreaterThan(0);
     }
   });
 
@@ -69,7 +69,7 @@ describe('lookout serve with the reference services watched (real demo, real Pro
     for (const name of [
       'lookout_cpu_seconds_total', 'lookout_cpu_cores', 'lookout_load_average', 'lookout_memory_used_bytes', 'lookout_memory_pressure_ratio',
       'lookout_filesystem_avail_bytes', 'lookout_disk_read_bytes_total', 'lookout_network_receive_bytes_total', 'lookout_ipc_probe_success',
-      'lookout_service_process_cpu_seconds_total', 'lookout_collector_up', 'lookout_process_resident_memory_bytes', 'lookout_nodejs_eventloop_lag_seconds',
+      'lookout_service_process_cpu_seconds_total', 'lookout_collector_up', 'lookout_service_process_resident_memory_bytes', 'lookout_nodejs_eventloop_lag_seconds',
     ]) {
       expect(body, name).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
     }

@@ -77,19 +77,19 @@ export const RECORDING_RULES: RecordingRule[] = [
   },
   // Lookout's own collectors first; node_exporter's figures when Lookout's are absent (a collector that cannot read is absent, never 0).
   {
-    record: 'host:cpu_utilisation:ratio',
+    record: 'host:cpu_utilization:ratio',
     expr:
       '(1 - sum(rate(lookout_cpu_seconds_total{mode=~"idle|iowait"}[1m])) / sum(rate(lookout_cpu_seconds_total[1m])))' +
       ' or (1 - sum(rate(node_cpu_seconds_total{mode=~"idle|iowait"}[1m])) / sum(rate(node_cpu_seconds_total[1m])))',
   },
   {
-    record: 'host:memory_utilisation:ratio',
+    record: 'host:memory_utilization:ratio',
     expr:
       '(1 - sum(lookout_memory_available_bytes) / sum(lookout_memory_total_bytes))' +
       ' or (1 - sum(node_memory_MemAvailable_bytes) / sum(node_memory_MemTotal_bytes))',
   },
   { record: 'host:memory_pressure_stall:ratio', expr: 'max(lookout_memory_pressure_ratio)' },
-  { record: 'gpu:gpu_utilisation:max_ratio', expr: 'max by (gpu) (lookout_gpu_utilization_ratio)' },
+  { record: 'gpu:gpu_utilization:max_ratio', expr: 'max by (gpu) (lookout_gpu_utilization_ratio)' },
   {
     record: 'mountpoint:filesystem_used:ratio',
     expr:
@@ -232,7 +232,7 @@ export function alertRules(settings: Settings): AlertRule[] {
     leveled(
       'HostHighCPU',
       r.HostHighCPU,
-      (t) => `host:cpu_utilisation:ratio > ${t}`,
+      (t) => `host:cpu_utilization:ratio > ${t}`,
       (t) => ({
         summary: 'CPU busy: {{ $value | humanizePercentage }}',
         description: `The machine's CPUs were more than ${pct(t)} busy for ${r.HostHighCPU.for}.`,
@@ -249,7 +249,7 @@ export function alertRules(settings: Settings): AlertRule[] {
       mem,
       (t, level) =>
         anyOf([
-          level === 'warning' && mem.utilisation !== null ? `host:memory_utilisation:ratio > ${mem.utilisation}` : null,
+          level === 'warning' && mem.utilization !== null ? `host:memory_utilization:ratio > ${mem.utilization}` : null,
           `host:memory_pressure_stall:ratio > ${t}`,
           // macOS reports the kernel's own pressure level: 2 is warning, 4 is critical.
           `max(lookout_memory_pressure_level) >= ${level === 'warning' ? 2 : 4}`,
@@ -257,8 +257,8 @@ export function alertRules(settings: Settings): AlertRule[] {
       (t, level) => ({
         summary: 'Memory pressure on this machine',
         description:
-          level === 'warning' && mem.utilisation !== null
-            ? `Memory ran short for ${mem.for}: RAM more than ${pct(mem.utilisation)} used, tasks stalled on memory more than ${pct(t)} of the time, or macOS reported pressure.`
+          level === 'warning' && mem.utilization !== null
+            ? `Memory ran short for ${mem.for}: RAM more than ${pct(mem.utilization)} used, tasks stalled on memory more than ${pct(t)} of the time, or macOS reported pressure.`
             : `Memory ran short for ${mem.for}: tasks stalled on memory more than ${pct(t)} of the time, or macOS reported critical pressure.`,
       }),
       'close what you do not need or give the model server a smaller context; swapping slows every service.',
@@ -270,7 +270,7 @@ export function alertRules(settings: Settings): AlertRule[] {
     leveled(
       'HostGPUSaturated',
       r.HostGPUSaturated,
-      (t) => `gpu:gpu_utilisation:max_ratio > ${t}`,
+      (t) => `gpu:gpu_utilization:max_ratio > ${t}`,
       (t) => ({
         summary: 'GPU {{ $labels.gpu }} saturated: {{ $value | humanizePercentage }}',
         description: `GPU {{ $labels.gpu }} was more than ${pct(t)} busy for ${r.HostGPUSaturated.for}; requests that need it queue up.`,

@@ -69,7 +69,7 @@ const rules = z
         enabled: z.boolean().default(true),
         for: duration().default('2m'),
         /** Share of RAM in use (1 - available / total) that counts as pressure at warning level. */
-        utilisation: ratio().default(0.95),
+        utilization: ratio().default(0.95),
         /** Linux PSI "some avg10" share of time stalled on memory, per level (macOS uses the kernel's own level). */
         warning: ratio().default(0.1),
         critical: ratio().default(0.4),

@@ -17,8 +17,8 @@ export const HISTORY_QUERIES: Record<MetricKey, string> = {
   'disk.used_ratio': 'max(1 - lookout_filesystem_avail_bytes / lookout_filesystem_size_bytes)',
   'net.rx_bytes_per_second': 'sum(rate(lookout_network_receive_bytes_total[$window]))',
   'net.tx_bytes_per_second': 'sum(rate(lookout_network_transmit_bytes_total[$window]))',
-  'lookout.cpu_ratio': 'rate(lookout_process_cpu_seconds_total{job="lookout"}[$window])',
-  'lookout.rss_bytes': 'lookout_process_resident_memory_bytes{job="lookout"}',
+  'lookout.cpu_ratio': 'rate(lookout_service_process_cpu_seconds_total{job="lookout"}[$window])',
+  'lookout.rss_bytes': 'lookout_service_process_resident_memory_bytes{job="lookout"}',
   'lookout.event_loop_lag_seconds': 'lookout_nodejs_eventloop_lag_seconds{job="lookout"}',
 };
 

@@ -146,7 +146,7 @@ describe('dashboard hygiene', () => {
 
   it('queries only metric names from docs/metrics.md (or Prometheus and Alertmanager\'s own)', async () => {
     const docs = await documentedMetrics();
-    expect(docs.exact.has('lookout_process_mach_messages_received_total')).toBe(true);
+    expect(docs.exact.has('lookout_service_process_mach_messages_received_total')).toBe(true);
     const unknown: string[] = [];
     for (const { where, t } of allTargets()) {
       for (const name of metricNames(t.expr)) {

@@ -202,7 +202,7 @@ export const stackHealthDashboard: DashboardDef = {
       w: 8,
       min: 0,
       queries: [
-        { expr: `rate(lookout_process_cpu_seconds_total${sel()}[${R}])`, legend: 'lookout' },
+        { expr: `rate(lookout_service_process_cpu_seconds_total${sel()}[${R}])`, legend: 'lookout' },
         { expr: `sum by (job) (rate(process_cpu_seconds_total${sel(STACK_JOBS)}[${R}]))`, legend: '{{job}}' },
       ],
     },
@@ -215,7 +215,7 @@ export const stackHealthDashboard: DashboardDef = {
       w: 8,
       min: 0,
       queries: [
-        { expr: `lookout_process_resident_memory_bytes${sel()}`, legend: 'lookout' },
+        { expr: `lookout_service_process_resident_memory_bytes${sel()}`, legend: 'lookout' },
         { expr: `sum by (job) (process_resident_memory_bytes${sel(STACK_JOBS)})`, legend: '{{job}}' },
       ],
     },

@@ -125,7 +125,7 @@ export const systemDashboard: DashboardDef = {
     {
       id: 21,
       kind: 'timeseries',
-      title: 'GPU utilisation',
+      title: 'GPU utilization',
       description: 'Busy share of each GPU engine (Apple silicon: device, renderer, tiler). Absent when no GPU is readable; the collector says why.',
       unit: 'percentunit',
       w: 12,
@@ -239,9 +239,9 @@ export const systemDashboard: DashboardDef = {
       unit: 'ops',
       w: 12,
       queries: [
-        { expr: `rate(lookout_process_mach_messages_sent_total${sel()}[${R}])`, legend: '{{service}} mach sent' },
-        { expr: `rate(lookout_process_mach_messages_received_total${sel()}[${R}])`, legend: '{{service}} mach received' },
-        { expr: `rate(lookout_process_context_switches_total${sel()}[${R}])`, legend: '{{service}} {{kind}} switches' },
+        { expr: `rate(lookout_service_process_mach_messages_sent_total${sel()}[${R}])`, legend: '{{service}} mach sent' },
+        { expr: `rate(lookout_service_process_mach_messages_received_total${sel()}[${R}])`, legend: '{{service}} mach received' },
+        { expr: `rate(lookout_service_process_context_switches_total${sel()}[${R}])`, legend: '{{service}} {{kind}} switches' },
       ],
     },
     { id: 60, row: 'Service processes' },

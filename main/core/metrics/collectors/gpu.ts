@@ -1,5 +1,5 @@
 /**
- * GPU utilisation and memory in use (slow: every source here spawns a tool or walks sysfs).
+ * GPU utilization and memory in use (slow: every source here spawns a tool or walks sysfs).
  *
  * macOS: `ioreg -r -d 1 -w 0 -c IOAccelerator`, the PerformanceStatistics the GPU driver publishes
  * (Device / Renderer / Tiler Utilization %, In use system memory), readable without sudo.

@@ -65,9 +65,9 @@ describe('macOS collectors on a fake runner replaying recorded output', () => {
     expect(body).toContain('lookout_service_process_cpu_seconds_total{service="memory"} 765.07');
     expect(body).toContain('lookout_service_process_threads{service="memory"} 9');
     expect(body).toContain('lookout_service_process_open_fds{service="llm"} 5');
-    expect(body).toContain('lookout_process_mach_messages_sent_total{service="memory"} 52113');
-    expect(body).toContain('lookout_process_mach_messages_received_total{service="llm"} 1204');
-    expect(body).not.toContain('lookout_process_context_switches_total{');
+    expect(body).toContain('lookout_service_process_mach_messages_sent_total{service="memory"} 52113');
+    expect(body).toContain('lookout_service_process_mach_messages_received_total{service="llm"} 1204');
+    expect(body).not.toContain('lookout_service_process_context_switches_total{');
     expect(sample['gpu.utilization_ratio']).toBeCloseTo(0.02, 10);
     expect(sample['memory.pressure_level']).toBe(1);
   });
@@ -101,7 +101,7 @@ describe('macOS collectors on a fake runner replaying recorded output', () => {
     expect(statuses.processes!.up).toBe(true);
     expect(body).toContain('lookout_service_process_up{service="llm"} 1');
     expect(body).not.toMatch(/^lookout_service_process_threads/m);
-    expect(body).not.toMatch(/^lookout_process_mach_messages/m);
+    expect(body).not.toMatch(/^lookout_service_process_mach_messages/m);
   });
 
   it('a watched process that is gone is up 0 with no other series', async () => {

@@ -191,10 +191,10 @@ function figuresToSeries(service: string, f: ProcessFigures): Series[] {
   if (f.rssBytes !== undefined) out.push({ name: 'lookout_service_process_resident_memory_bytes', labels: l, value: f.rssBytes });
   if (f.threads !== undefined) out.push({ name: 'lookout_service_process_threads', labels: l, value: f.threads });
   if (f.openFds !== undefined) out.push({ name: 'lookout_service_process_open_fds', labels: l, value: f.openFds });
-  if (f.ctxVoluntary !== undefined) out.push({ name: 'lookout_process_context_switches_total', labels: { service, kind: 'voluntary' }, value: f.ctxVoluntary });
-  if (f.ctxInvoluntary !== undefined) out.push({ name: 'lookout_process_context_switches_total', labels: { service, kind: 'involuntary' }, value: f.ctxInvoluntary });
-  if (f.machSent !== undefined) out.push({ name: 'lookout_process_mach_messages_sent_total', labels: l, value: f.machSent });
-  if (f.machReceived !== undefined) out.push({ name: 'lookout_process_mach_messages_received_total', labels: l, value: f.machReceived });
+  if (f.ctxVoluntary !== undefined) out.push({ name: 'lookout_service_process_context_switches_total', labels: { service, kind: 'voluntary' }, value: f.ctxVoluntary });
+  if (f.ctxInvoluntary !== undefined) out.push({ name: 'lookout_service_process_context_switches_total', labels: { service, kind: 'involuntary' }, value: f.ctxInvoluntary });
+  if (f.machSent !== undefined) out.push({ name: 'lookout_service_process_mach_messages_sent_total', labels: l, value: f.machSent });
+  if (f.machReceived !== undefined) out.push({ name: 'lookout_service_process_mach_messages_received_total', labels: l, value: f.machReceived });
   return out;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Lookout itself, for the live view: its CPU share and resident memory (the event-loop lag key is
  * added by the sampler, from how late its own timer fires). /metrics already carries the same
- * figures as prom-client's default metrics (lookout_process_*, lookout_nodejs_*); this collector only
+ * figures as prom-client's default metrics (lookout_service_process_*, lookout_nodejs_*); this collector only
  * feeds the `lookout.*` sample keys, so a user can hold Lookout to its budget while watching. It adds
  * no timer of its own: an event-loop delay monitor would wake the process 50–100 times a second.
  */

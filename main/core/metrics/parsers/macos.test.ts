@@ -15,7 +15,7 @@ describe('ioreg IOAccelerator parser, using recorded fixtures', () => {
     ['ioreg-accelerator-m2.txt', 'AGXAcceleratorG14G', { device: 0.12, renderer: 0.11, tiler: 0.03 }, 2684354560],
     ['ioreg-accelerator-m3.txt', 'AGXAcceleratorG15G', { device: 0.26, renderer: 0.25, tiler: 0.26 }, 862388224],
     ['ioreg-accelerator-m4.txt', 'AGXAcceleratorG16G', { device: 0.17, renderer: 0.15, tiler: 0.15 }, 430571520],
-  ])('%s: reads device, renderer and tiler utilisation and the memory in use', (file, className, utilization, memory) => {
+  ])('%s: reads device, renderer and tiler utilization and the memory in use', (file, className, utilization, memory) => {
     const { gpus, accelerators } = parseIoregGpus(fixture(file));
     expect(accelerators).toBe(1);
     expect(gpus).toHaveLength(1);
