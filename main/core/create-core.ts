@@ -15,6 +15,10 @@ import { loadHistory } from './metrics/history';
 import { createNativeMetrics } from './metrics/native-metrics';
 import { RingBuffer } from './metrics/ring-buffer';
 import { createPrometheusClient } from './prometheus/client';
+import { createAlertmanagerClient } from './alerts/alertmanager-client';
+import { createStackAccess } from './lockdown/access';
+import { withStackAuth } from './lockdown/authorizing-probe';
+import { ensureStackCredentialsFor } from './lockdown/ensure';
 import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
@@ -39,12 +43,16 @@ export function createCore(deps: CoreDeps): Core {
   const demo = createDemoTargets(paths, logger);
   let unwatchDemo: (() => void) | null = null;
 
+  // Lock-down and attach mode (main/core/lockdown): every call to a component gets its URL and credential here.
+  const access = createStackAccess({ paths, settings: () => settings.current() });
+  const health = withStackAuth(deps.health, access);
+
   const stack = new Stack({
     paths,
     settings: () => demo.apply(settings.current()),
     clock: deps.clock,
     spawner: deps.spawner,
-    health: deps.health,
+    health,
     ports: deps.ports,
     runner: deps.runner,
     logger,
@@ -56,15 +64,16 @@ export function createCore(deps: CoreDeps): Core {
     checkSettings: (s) => checkReceivers(s, paths),
   });
   const metrics = createCoreMetrics(() => stack.snapshot());
-  const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'));
+  const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'), 5_000, () => access.headers('prometheus'));
   // Alerting (main/core/alerts): Alertmanager's alerts and Lookout's own watchdog → one list → notifications.
   const alerting = createAlerting({
     paths,
     settings: () => settings.current(),
     components: () => stack.snapshot(),
     clock: deps.clock,
-    health: deps.health,
+    health,
     prometheus,
+    alertmanager: createAlertmanagerClient(() => componentUrl(settings.current(), 'alertmanager'), 3_000, () => access.headers('alertmanager')),
     notifier: deps.notifier ?? null,
     secrets: deps.secrets ?? createFileSecrets(paths.secretsDir),
     logger,
@@ -171,6 +180,10 @@ export function createCore(deps: CoreDeps): Core {
       await ensureWebhookToken(paths);
       // grafana.ini names Grafana's admin password and secret_key files ($__file{…}); they must exist first.
       await ensureGrafanaSecrets(paths);
+      // The stack password and the web config with its hash: scrape configs, Grafana and --web.config.file name them.
+      await ensureStackCredentialsFor({ paths, settings: settings.current(), runner: deps.runner, search: { searchDirs: deps.binarySearchDirs, envPath: deps.envPath } }).catch((err: unknown) =>
+        logger.error({ err: (err as Error).message }, 'the stack credential could not be prepared; locked-down components will refuse Lookout'),
+      );
       await demo.load();
       await stack.render();
       await stack.init();

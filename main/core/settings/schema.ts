@@ -3,6 +3,9 @@ import { fieldPath } from '../../../common/field-path';
 import { alertsSettingsSchema } from '../alerts/settings-schema';
 import { metricsSettingsSchema, serviceIpcSchema, serviceProcessSchema } from '../metrics/settings';
 import { promDuration as duration, promSize } from './prom-units';
+import { backupSettingsSchema } from '../backup/settings-schema';
+import { attachSchema, lockdownSettingsSchema } from '../lockdown/settings-schema';
+import { remoteWriteSettingsSchema } from '../remote-write/settings-schema';
 
 /** Prometheus label and job names. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -19,6 +22,21 @@ const component = (defaultPort: number) =>
       port: port.default(defaultPort),
       /** Absolute path of the binary; when unset, the search order from docs/architecture.md applies. */
       binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+    })
+    .strict()
+    .prefault({});
+
+/**
+ * Prometheus and Alertmanager can also be attached (an existing server Lookout uses but does not run):
+ * `attach` set means the supervisor neither starts nor stops it (main/core/lockdown/settings-schema.ts).
+ */
+const attachableComponent = (defaultPort: number) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      port: port.default(defaultPort),
+      binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+      attach: attachSchema.optional(),
     })
     .strict()
     .prefault({});
@@ -90,14 +108,18 @@ export const settingsSchema = z
         stopOnExit: z.boolean().default(false),
         components: z
           .object({
-            prometheus: component(9090),
-            alertmanager: component(9093),
+            prometheus: attachableComponent(9090),
+            alertmanager: attachableComponent(9093),
             node_exporter: component(9100),
             // Enabled by default: a Mac without Grafana shows it as not-installed with the brew command, rather than hiding it.
             grafana: grafanaComponent,
           })
           .strict()
           .prefault({}),
+        /** Basic auth in front of Prometheus, Alertmanager and node_exporter (main/core/lockdown). */
+        lockdown: lockdownSettingsSchema,
+        /** Where Prometheus also writes its samples (main/core/remote-write). */
+        remoteWrite: remoteWriteSettingsSchema,
       })
       .strict()
       .prefault({}),
@@ -115,6 +137,8 @@ export const settingsSchema = z
     alerts: alertsSettingsSchema,
     /** Native collectors: intervals and which ones run (main/core/metrics/settings.ts). */
     metrics: metricsSettingsSchema,
+    /** Scheduled backups and what goes into an archive (main/core/backup). */
+    backup: backupSettingsSchema,
   })
   .strict()
   .superRefine((s, ctx) => {
