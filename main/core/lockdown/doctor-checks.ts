@@ -16,7 +16,7 @@ const PROBE_PATH: Record<(typeof LOCKED_COMPONENTS)[number], string> = {
 };
 
 /** Status code of one GET, or the connection error's code. Raw node:http: fetch cannot send a foreign Host. */
-export function statusOf(url: string, headers: Record<string, string> = {}, timeoutMs = 3_000): Promise<number | string> {
+export function statusOf(url: string, headers: Record<string, string> = {}, timeoutMs = 1_000): Promise<number | string> {
   return new Promise((resolve) => {
     const transport = url.startsWith('https:') ? https : http;
     const req = transport.get(url, { headers, timeout: timeoutMs }, (res) => {
@@ -47,7 +47,7 @@ async function componentCheck(id: ComponentId, url: string, auth: Promise<Record
   const name = `lock-down: ${spec(id).name}`;
   const port = new URL(url).port;
   const [anonymous, rebound] = await Promise.all([statusOf(url), statusOf(url, { Host: `rebind.example:${port}` })]);
-  if (typeof anonymous === 'string') return { name, ok: true, detail: `not running (${anonymous}); checked when it runs` };
+  if (typeof anonymous === 'string') return { name, ok: true, detail: `not answering (${anonymous}); checked when it runs` };
   const open = [anonymous !== 401 && `without credentials it answers ${anonymous}`, rebound !== 401 && `to a foreign Host it answers ${rebound}`].filter(Boolean);
   if (open.length) {
     return {

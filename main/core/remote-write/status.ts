@@ -11,7 +11,10 @@ export interface RemoteWriteStatus {
   url: string;
   /** Samples read from the WAL and not yet sent. */
   samplesPending?: number;
-  /** Sent successfully since Prometheus started. */
+  /**
+   * Sent successfully since Prometheus started. Prometheus' samples_total counts every attempt (a batch
+   * retried ten times counts ten times), so this is samples_total − retried − failed.
+   */
   samplesSent?: number;
   /** Given up on after a non-recoverable error (4xx), since Prometheus started. */
   samplesFailed?: number;
@@ -66,13 +69,16 @@ export function remoteWriteStatusFrom(text: string, targets: RemoteWriteTarget[]
   return targets.map((t) => {
     const of = (metric: string) => samples.find((s) => s.name === `${P}${metric}` && s.labels.remote_name === t.name)?.value;
     const sentTs = of('queue_highest_sent_timestamp_seconds');
+    const attempts = of('samples_total');
+    const failed = of('samples_failed_total');
+    const retried = of('samples_retried_total');
     const status: RemoteWriteStatus = {
       name: t.name,
       url: t.url,
       samplesPending: of('samples_pending'),
-      samplesSent: of('samples_total'),
-      samplesFailed: of('samples_failed_total'),
-      samplesRetried: of('samples_retried_total'),
+      samplesSent: attempts === undefined ? undefined : Math.max(0, attempts - (retried ?? 0) - (failed ?? 0)),
+      samplesFailed: failed,
+      samplesRetried: retried,
       samplesDropped: of('samples_dropped_total'),
       shards: of('shards'),
       // Nothing sent yet is a lag Prometheus does not know (its gauge is 0), not a lag of 50 years.
