@@ -23,7 +23,11 @@ import { renderStack } from './core/stack/render';
 import { runDemoCommand } from './reference/demo-command';
 import { runReferenceService } from './reference/service-main';
 import { parseRate } from './reference/traffic';
-import { startLookout } from './index';
+import { appVersion, createLookout, startLookout } from './index';
+import { systemClock } from './core/adapters/clock';
+import { createBackup, listBackups, pruneBackups, type BackupDeps, type BackupInfo } from './core/backup/backups';
+import { restoreBackup, RestoreError, stackControlFrom, type StackControl } from './core/backup/restore';
+import { createStackAccess } from './core/lockdown/access';
 import { userUrl } from './server/http';
 import { ApiError, ApiUnreachableError, createApiClient, readServeFile } from './server/serve-file';
 
@@ -43,6 +47,13 @@ Commands:
                                (RATE: requests per second through them)
   secrets set NAME             Store an alert receiver secret read from stdin (slackUrl, smtpPassword, webhookToken)
   secrets clear NAME           Remove it;  secrets status: which are set (values are never shown)
+  backup create [--include-secrets] [--passphrase-stdin]
+                               Back up the TSDB, settings, configs, Grafana's database (and the secrets, encrypted
+                               with a passphrase from LOOKOUT_BACKUP_PASSPHRASE or stdin) into one archive
+  backup list [--json]         The backups, newest first
+  backup restore ID [--passphrase-stdin]
+                               Verify a backup, then put it in place; a failed restore leaves the previous state running
+  backup prune [--keep N]      Delete all but the newest N backups (default: backup.keep in settings)
 
 Options:
   --home DIR                   Lookout home (sets LOOKOUT_HOME)
@@ -63,7 +74,17 @@ class CliError extends Error {
 
 const usageError = (message: string) => new CliError(`${message}\n\n${USAGE}`, EXIT.usage);
 
-type Flags = { port?: string; home?: string; json?: boolean; out?: string; help?: boolean; traffic?: string };
+type Flags = {
+  port?: string;
+  home?: string;
+  json?: boolean;
+  out?: string;
+  help?: boolean;
+  traffic?: string;
+  'include-secrets'?: boolean;
+  'passphrase-stdin'?: boolean;
+  keep?: string;
+};
 
 /** Run the CLI; resolves to the exit code (serve resolves only when it has shut down). */
 export async function main(argv: string[]): Promise<number> {
@@ -83,6 +104,9 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         traffic: { type: 'string' },
+        'include-secrets': { type: 'boolean' },
+        'passphrase-stdin': { type: 'boolean' },
+        keep: { type: 'string' },
       },
     });
     flags = parsed.values;
@@ -119,6 +143,8 @@ export async function main(argv: string[]): Promise<number> {
         return await configRender(flags);
       case 'secrets':
         return await secretsCommand(rest);
+      case 'backup':
+        return await backupCommand(rest, flags);
       case 'dashboards':
         if (rest[0] !== 'export') throw usageError(`unknown dashboards command: ${rest[0] ?? '(none)'}`);
         expectNoArgs('dashboards export', rest.slice(1));
@@ -258,6 +284,93 @@ async function secretsCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(`${names.map((n) => `${n.padEnd(13)} ${status[n] ? 'set' : 'not set'}`).join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** The passphrase for secrets in a backup: LOOKOUT_BACKUP_PASSPHRASE, or stdin with --passphrase-stdin (never argv). */
+async function backupPassphrase(flags: Flags): Promise<string | undefined> {
+  if (flags['passphrase-stdin']) {
+    if (process.stdin.isTTY) process.stderr.write('Backup passphrase, then Enter and Ctrl-D:\n');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const value = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    if (!value) throw usageError('no passphrase on stdin');
+    return value;
+  }
+  return process.env.LOOKOUT_BACKUP_PASSPHRASE || undefined;
+}
+
+const describeBackup = (b: BackupInfo): string => {
+  const c = b.contents;
+  const parts = Object.entries(c).map(([name, part]) => (part.included ? name : `no ${name}`));
+  return `${b.id}  ${b.created}  ${(b.sizeBytes / 1024 / 1024).toFixed(1)} MiB  ${parts.join(', ')}`;
+};
+
+/**
+ * `lookout backup create|list|restore|prune`: the core functions run in this process against the home's
+ * settings. Restore stops and starts components through the running instance when there is one, else
+ * through a core of its own that adopts what runs (and leaves it running).
+ */
+async function backupCommand(args: string[], flags: Flags): Promise<number> {
+  const [verb, id, ...extra] = args;
+  const paths = homePaths();
+  const loaded = await loadSettings(paths);
+  if (!loaded.ok) throw new CliError(loaded.error, EXIT.failure);
+  const settings = () => loaded.settings;
+  const deps: BackupDeps = { paths, settings, access: createStackAccess({ paths, settings }), clock: systemClock, lookoutVersion: appVersion() };
+  const out = (text: string, json: unknown) => process.stdout.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+  if (extra.length || (verb !== 'restore' && id)) throw usageError(`lookout backup ${verb ?? ''} takes ${verb === 'restore' ? 'one id' : 'no arguments'} (got ${args.slice(1).join(' ')})`);
+  switch (verb) {
+    case 'create': {
+      const includeSecrets = flags['include-secrets'] ?? loaded.settings.backup.includeSecrets;
+      const b = await createBackup(deps, { includeSecrets, passphrase: includeSecrets ? await backupPassphrase(flags) : undefined });
+      const left = Object.entries(b.contents).flatMap(([name, part]) => (part.included ? [] : [`  ${name}: ${part.reason}`]));
+      out([`Backup ${b.id} written to ${b.file} (${b.sizeBytes} bytes).`, ...(left.length ? ['Left out:', ...left] : [])].join('\n'), b);
+      return EXIT.ok;
+    }
+    case 'list': {
+      const { backups, unreadable, dir } = await listBackups(deps);
+      const lines = backups.length ? backups.map(describeBackup) : [`No backups in ${dir}.`];
+      for (const u of unreadable) lines.push(`${u.id}  unreadable: ${u.error}`);
+      out(lines.join('\n'), { dir, backups, unreadable });
+      return EXIT.ok;
+    }
+    case 'prune': {
+      const keep = flags.keep === undefined ? undefined : Number(flags.keep);
+      if (keep !== undefined && (!Number.isInteger(keep) || keep < 1)) throw usageError(`--keep must be a whole number of at least 1 (got ${flags.keep})`);
+      const r = await pruneBackups(deps, keep);
+      out(r.deleted.length ? `Deleted ${r.deleted.join(', ')}; kept ${r.kept.length}.` : `Nothing to delete; ${r.kept.length} kept.`, r);
+      return EXIT.ok;
+    }
+    case 'restore': {
+      if (!id) throw usageError('lookout backup restore needs a backup id (see lookout backup list)');
+      const passphrase = await backupPassphrase(flags);
+      const info = await readServeFile(paths);
+      let stack: StackControl;
+      let release = async () => undefined as void;
+      if (info) {
+        stack = stackControlFrom(createApiClient({ url: info.url, token: info.token, timeoutMs: 180_000 }).stack);
+      } else {
+        const core = createLookout({ mode: 'serve', home: paths.home });
+        await core.init();
+        stack = stackControlFrom({ get: (r) => core.handlers['stack:get'](r), start: (r) => core.handlers['stack:start'](r), stop: (r) => core.handlers['stack:stop'](r) });
+        release = () => core.dispose();
+      }
+      try {
+        const r = await restoreBackup({ ...deps, stack }, id, { passphrase });
+        const skipped = r.skipped.map((s) => `  ${s.what}: ${s.reason}`);
+        const verified = r.verified ? `; Prometheus has the ${r.verified.series} series the backup recorded` : '';
+        out([`Restored ${r.restored.join(', ')} from ${r.id} in ${(r.durationMs / 1000).toFixed(1)} s${verified}.`, ...(skipped.length ? ['Not restored:', ...skipped] : [])].join('\n'), r);
+        return EXIT.ok;
+      } catch (err) {
+        if (err instanceof RestoreError) throw new CliError(`lookout: ${err.message}`, EXIT.failure);
+        throw err;
+      } finally {
+        await release();
+      }
+    }
+    default:
+      throw usageError(`unknown backup command: ${verb ?? '(none)'}`);
+  }
 }
 
 /** Turn transport errors into exit codes: unreachable → 3, refused request → 2, anything else → 1. */

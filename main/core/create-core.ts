@@ -19,6 +19,8 @@ import { createAlertmanagerClient } from './alerts/alertmanager-client';
 import { createStackAccess } from './lockdown/access';
 import { withStackAuth } from './lockdown/authorizing-probe';
 import { ensureStackCredentialsFor } from './lockdown/ensure';
+import { createBackup, listBackups, pruneBackups, type BackupDeps } from './backup/backups';
+import { createBackupScheduler } from './backup/schedule';
 import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
@@ -84,6 +86,19 @@ export function createCore(deps: CoreDeps): Core {
     },
     reapply: () => stack.applySettings(),
     timings: deps.alertTimings,
+  });
+  // Backups (main/core/backup): the daily schedule runs here; `lookout backup` and the contract call the same functions.
+  const backupDeps: BackupDeps = { paths, settings: () => settings.current(), access, clock: deps.clock, logger, lookoutVersion: deps.version };
+  const backupSchedule = createBackupScheduler({
+    clock: deps.clock,
+    settings: () => settings.current(),
+    logger,
+    newest: async () => {
+      const newest = (await listBackups(backupDeps)).backups[0];
+      return newest ? Date.parse(newest.created) : null;
+    },
+    create: (opts) => createBackup(backupDeps, opts),
+    prune: (keep) => pruneBackups(backupDeps, keep),
   });
   /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
   const live = new RingBuffer<MetricsSample>(900);
@@ -189,11 +204,13 @@ export function createCore(deps: CoreDeps): Core {
       await stack.init();
       native.start();
       await alerting.start();
+      await backupSchedule.reschedule();
       unwatch = settings.watch(
         () => {
           logger.info('settings changed; applying');
           events.emit('settings:changed', settingsView());
           native.applySettings();
+          backupSchedule.reschedule().catch((err: unknown) => logger.error({ err }, 'rescheduling backups failed'));
           stack.applySettings().catch((err: unknown) => logger.error({ err }, 'applying settings failed'));
         },
         (message) => {
@@ -209,6 +226,7 @@ export function createCore(deps: CoreDeps): Core {
       queueEmit();
     },
     async dispose(opts) {
+      backupSchedule.stop();
       await alerting.stop();
       unwatch?.();
       unwatchDemo?.();
