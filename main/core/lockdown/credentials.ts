@@ -4,7 +4,6 @@
  * `$__file{}`, and by Lookout itself), and its bcrypt hash in the web config the components load with
  * `--web.config.file`. The password is never in settings, a rendered config or a log line.
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';

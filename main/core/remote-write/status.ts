@@ -12,8 +12,9 @@ export interface RemoteWriteStatus {
   /** Samples read from the WAL and not yet sent. */
   samplesPending?: number;
   /**
-   * Sent successfully since Prometheus started. Prometheus' samples_total counts every attempt (a batch
-   * retried ten times counts ten times), so this is samples_total − retried − failed.
+   * Sent since Prometheus started. Prometheus' samples_total counts every attempt (a batch retried ten times
+   * counts ten times), so this is samples_total − retried − failed; it includes the batch being sent right now
+   * (up to maxSamplesPerSend per shard), which Prometheus counts as retried only once its attempt fails.
    */
   samplesSent?: number;
   /** Given up on after a non-recoverable error (4xx), since Prometheus started. */
