@@ -8,6 +8,7 @@ const run = promisify(execFile);
 /** What a fixture TSDB holds: `series` series of `metric`, `samplesPerSeries` samples each, every `stepSeconds`. */
 export interface TsdbFixture {
   metric: string;
+  values: FixtureValues;
   series: number;
   samplesPerSeries: number;
   stepSeconds: number;
@@ -17,11 +18,29 @@ export interface TsdbFixture {
 }
 
 /**
+ * `counter`: series i at step k holds i·1e6 + k — compresses to almost nothing (Gorilla encoding stores a
+ * constant delta in a bit or two). `noisy`: a hash of (i, k) in 0…99,999 — integers, so sums stay exact, but
+ * as hard to compress as a busy gauge, for figures about size.
+ */
+export type FixtureValues = 'counter' | 'noisy';
+
+export function fixtureValue(values: FixtureValues, i: number, k: number): number {
+  if (values === 'counter') return i * 1e6 + k;
+  let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return ((h ^ (h >>> 13)) >>> 0) % 100_000;
+}
+
+/**
  * A TSDB of known content made by promtool from OpenMetrics (`promtool tsdb create-blocks-from
- * openmetrics`): the value of series i at step k is i·1e6 + k, so a count and a sum both pin it down.
+ * openmetrics`): values from fixtureValue, so a count and a sum pin the content down.
  * Samples end `endAgoSeconds` before now, inside any sane retention.
  */
-export async function makeTsdb(dataDir: string, opts: { series: number; samplesPerSeries: number; stepSeconds?: number; endAgoSeconds?: number; metric?: string }): Promise<TsdbFixture> {
+export async function makeTsdb(
+  dataDir: string,
+  opts: { series: number; samplesPerSeries: number; stepSeconds?: number; endAgoSeconds?: number; metric?: string; values?: FixtureValues },
+): Promise<TsdbFixture> {
+  const values = opts.values ?? 'counter';
   const step = opts.stepSeconds ?? 15;
   const metric = opts.metric ?? 'lookout_backup_fixture';
   const end = Math.floor((Date.now() / 1000 - (opts.endAgoSeconds ?? 600)) / step) * step;
@@ -31,7 +50,7 @@ export async function makeTsdb(dataDir: string, opts: { series: number; samplesP
   const file = path.join(work, 'fixture.om');
   const lines: string[] = [`# HELP ${metric} Fixture series of known content.`, `# TYPE ${metric} gauge`];
   for (let i = 0; i < opts.series; i++) {
-    for (let k = 0; k < opts.samplesPerSeries; k++) lines.push(`${metric}{i="${i}"} ${i * 1e6 + k} ${start + k * step}`);
+    for (let k = 0; k < opts.samplesPerSeries; k++) lines.push(`${metric}{i="${i}"} ${fixtureValue(values, i, k)} ${start + k * step}`);
   }
   lines.push('# EOF', '');
   await writeFile(file, lines.join('\n'));
@@ -42,7 +61,7 @@ export async function makeTsdb(dataDir: string, opts: { series: number; samplesP
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  return { metric, series: opts.series, samplesPerSeries: opts.samplesPerSeries, stepSeconds: step, start, end };
+  return { metric, values, series: opts.series, samplesPerSeries: opts.samplesPerSeries, stepSeconds: step, start, end };
 }
 
 /** Series and samples of the fixture metric as Prometheus counts them, at the fixture's last sample. */
@@ -61,9 +80,9 @@ export async function countFixture(prometheus: string, headers: Record<string, s
   };
 }
 
-/** The sums a fixture must give: Σ_i Σ_k (i·1e6 + k). */
+/** The counts a fixture must give: every series, every sample, and the sum of all values. */
 export function expectedFixture(f: TsdbFixture): { series: number; samples: number; sum: number } {
-  const n = f.samplesPerSeries;
-  const s = f.series;
-  return { series: s, samples: s * n, sum: n * 1e6 * ((s * (s - 1)) / 2) + s * ((n * (n - 1)) / 2) };
+  let sum = 0;
+  for (let i = 0; i < f.series; i++) for (let k = 0; k < f.samplesPerSeries; k++) sum += fixtureValue(f.values, i, k);
+  return { series: f.series, samples: f.series * f.samplesPerSeries, sum };
 }
