@@ -62,6 +62,7 @@ describe('remote write to the real VictoriaMetrics', () => {
       stack: {
         ...env.settings.stack,
         lockdown: { enabled: true },
+        externalLabels: { machine: 'lookout-it' },
         remoteWrite: [
           {
             name: 'vm',
@@ -113,7 +114,8 @@ describe('remote write to the real VictoriaMetrics', () => {
   it('samples arrive in VictoriaMetrics and read back through its Prometheus API; relabelling drops go_*', async () => {
     await waitFor('up{job="prometheus"} in VictoriaMetrics', async () => {
       await vm.flush();
-      const body = await getJson<{ data: { result: unknown[] } }>(`${vm.url}/api/v1/query?query=${encodeURIComponent('up{job="prometheus"}')}`, vm.headers);
+      // With the machine's external label, as every series Lookout sends away carries it.
+      const body = await getJson<{ data: { result: unknown[] } }>(`${vm.url}/api/v1/query?query=${encodeURIComponent('up{job="prometheus",machine="lookout-it"}')}`, vm.headers);
       return body.data.result.length === 1;
     }, 60_000, 1_000);
     const jobs = await getJson<{ data: string[] }>(`${vm.url}/api/v1/label/job/values`, vm.headers);

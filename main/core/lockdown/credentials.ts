@@ -86,3 +86,12 @@ export async function ensureStackCredentials(opts: EnsureOptions): Promise<{ pas
   }
   return { password, webConfig: file };
 }
+
+/**
+ * The login for Prometheus' and Alertmanager's own web pages (they ask for one once locked down), for a
+ * "Copy password" action like Grafana's: only behind the API gate, by POST, never rendered.
+ */
+export async function stackLogin(paths: Pick<Paths, 'secretsDir'>): Promise<{ user: string; password: string } | null> {
+  const password = await readStackPassword(paths);
+  return password ? { user: STACK_USER, password } : null;
+}

@@ -68,7 +68,11 @@ export function prometheusConfig(settings: Settings, paths: Pick<Paths, 'secrets
   jobs.push({ job_name: 'lookout', metrics_path: '/metrics', static_configs: [{ targets: [loopback(settings.lookout.port)] }] });
   jobs.push(...settings.services.map(serviceJob));
   return {
-    global: { scrape_interval: settings.stack.scrapeInterval, evaluation_interval: settings.stack.evaluationInterval },
+    global: {
+      scrape_interval: settings.stack.scrapeInterval,
+      evaluation_interval: settings.stack.evaluationInterval,
+      ...(Object.keys(settings.stack.externalLabels).length ? { external_labels: { ...settings.stack.externalLabels } } : {}),
+    },
     // Relative on purpose: Prometheus resolves rule_files against the config file's directory, so the same
     // text validates in a staging directory and runs from the live one.
     rule_files: ['rules/*.yml'],

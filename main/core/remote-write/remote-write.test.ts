@@ -67,3 +67,13 @@ describe('remote-write status from /metrics', () => {
     expect(remoteWriteStatusFrom(text, [{ name: 'a', url: 'http://x', headers: {}, writeRelabel: [] }])[0]).toEqual({ name: 'a', url: 'http://x', samplesPending: 12, samplesSent: 100, lagSeconds: 60 });
   });
 });
+
+describe('external labels', () => {
+  it('render into global.external_labels, so series from two machines stay apart in one store', async () => {
+    const { prometheusConfig } = await import('../prometheus/component');
+    const s = settingsSchema.parse({ stack: { externalLabels: { machine: 'laptop-1' } } });
+    expect((prometheusConfig(s, { secretsDir: '/s' }) as { global: Record<string, unknown> }).global.external_labels).toEqual({ machine: 'laptop-1' });
+    expect(settingsSchema.safeParse({ stack: { externalLabels: { 'bad-name': 'x' } } }).success).toBe(false);
+    expect(settingsSchema.safeParse({ stack: { externalLabels: { __x: 'x' } } }).success).toBe(false);
+  });
+});

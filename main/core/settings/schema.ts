@@ -120,6 +120,13 @@ export const settingsSchema = z
         lockdown: lockdownSettingsSchema,
         /** Where Prometheus also writes its samples (main/core/remote-write). */
         remoteWrite: remoteWriteSettingsSchema,
+        /**
+         * Prometheus' global external_labels, added to everything it sends away (remote write, alerts). With more
+         * than one machine writing to one store, a label naming the machine keeps their series apart.
+         */
+        externalLabels: z
+          .record(z.string().regex(LABEL_NAME, 'label names are letters, digits and _').refine((k) => !k.startsWith('__'), { message: '__* labels are reserved' }), z.string().min(1))
+          .default({}),
       })
       .strict()
       .prefault({}),
