@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, commandHelp, EXIT, GLOBAL_OPTIONS, GLOBAL_USAGE, useHome, type Command } from './cli/command';
+import { backupCommand } from './cli/backup';
 import { demoCommand } from './cli/demo';
 import { doctorCommand } from './cli/doctor';
 import { configCommand, dashboardsCommand } from './cli/files';
@@ -21,7 +22,7 @@ import { runReferenceService } from './reference/service-main';
 
 export { formatStack } from './cli/stack';
 
-const COMMANDS: Command[] = [serveCommand, stackCommand, doctorCommand, installCommand, logsCommand, tracesCommand, traceCommand, configCommand, dashboardsCommand, demoCommand, secretsCommand];
+const COMMANDS: Command[] = [serveCommand, stackCommand, doctorCommand, installCommand, backupCommand, logsCommand, tracesCommand, traceCommand, configCommand, dashboardsCommand, demoCommand, secretsCommand];
 
 const USAGE = `Usage: lookout <command> [options]
 

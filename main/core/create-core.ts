@@ -15,6 +15,12 @@ import { loadHistory } from './metrics/history';
 import { createNativeMetrics } from './metrics/native-metrics';
 import { RingBuffer } from './metrics/ring-buffer';
 import { createPrometheusClient } from './prometheus/client';
+import { createAlertmanagerClient } from './alerts/alertmanager-client';
+import { createStackAccess } from './lockdown/access';
+import { withStackAuth } from './lockdown/authorizing-probe';
+import { ensureStackCredentialsFor } from './lockdown/ensure';
+import { createBackup, listBackups, pruneBackups, type BackupDeps } from './backup/backups';
+import { createBackupScheduler } from './backup/schedule';
 import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
@@ -43,12 +49,16 @@ export function createCore(deps: CoreDeps): Core {
   const demo = createDemoTargets(paths, logger);
   let unwatchDemo: (() => void) | null = null;
 
+  // Lock-down and attach mode (main/core/lockdown): every call to a component gets its URL and credential here.
+  const access = createStackAccess({ paths, settings: () => settings.current() });
+  const health = withStackAuth(deps.health, access);
+
   const stack = new Stack({
     paths,
     settings: () => demo.apply(settings.current()),
     clock: deps.clock,
     spawner: deps.spawner,
-    health: deps.health,
+    health,
     ports: deps.ports,
     runner: deps.runner,
     logger,
@@ -61,15 +71,16 @@ export function createCore(deps: CoreDeps): Core {
     trace: (name, fn, attributes) => traced(signals.tracing(), name, fn, attributes),
   });
   const metrics = createCoreMetrics(() => stack.snapshot());
-  const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'));
+  const prometheus = createPrometheusClient(() => componentUrl(settings.current(), 'prometheus'), 5_000, () => access.headers('prometheus'));
   // Alerting (main/core/alerts): Alertmanager's alerts and Lookout's own watchdog → one list → notifications.
   const alerting = createAlerting({
     paths,
     settings: () => settings.current(),
     components: () => stack.snapshot(),
     clock: deps.clock,
-    health: deps.health,
+    health,
     prometheus,
+    alertmanager: createAlertmanagerClient(() => componentUrl(settings.current(), 'alertmanager'), 3_000, () => access.headers('alertmanager')),
     notifier: deps.notifier ?? null,
     secrets: deps.secrets ?? createFileSecrets(paths.secretsDir),
     logger,
@@ -103,6 +114,19 @@ export function createCore(deps: CoreDeps): Core {
     search: { searchDirs: deps.binarySearchDirs, envPath: deps.envPath },
     onProgress: (e) => events.emit('install:progress', e),
     onInstalled: () => void stack.init().catch((err: unknown) => logger.error({ err }, 'looking for installed binaries failed')),
+  });
+  // Backups (main/core/backup): the daily schedule runs here; `lookout backup` and the contract call the same functions.
+  const backupDeps: BackupDeps = { paths, settings: () => settings.current(), access, clock: deps.clock, logger, lookoutVersion: deps.version };
+  const backupSchedule = createBackupScheduler({
+    clock: deps.clock,
+    settings: () => settings.current(),
+    logger,
+    newest: async () => {
+      const newest = (await listBackups(backupDeps)).backups[0];
+      return newest ? Date.parse(newest.created) : null;
+    },
+    create: (opts) => createBackup(backupDeps, opts),
+    prune: (keep) => pruneBackups(backupDeps, keep),
   });
   /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
   const live = new RingBuffer<MetricsSample>(900);
@@ -202,19 +226,28 @@ export function createCore(deps: CoreDeps): Core {
       await ensureWebhookToken(paths);
       // grafana.ini names Grafana's admin password and secret_key files ($__file{…}); they must exist first.
       await ensureGrafanaSecrets(paths);
+      // The stack password and the web config with its hash: scrape configs, Grafana and --web.config.file name them.
+      await ensureStackCredentialsFor({ paths, settings: settings.current(), runner: deps.runner, search: { searchDirs: deps.binarySearchDirs, envPath: deps.envPath } }).catch((err: unknown) =>
+        logger.error({ err: (err as Error).message }, 'the stack credential could not be prepared; locked-down components will refuse Lookout'),
+      );
       await demo.load();
       await stack.render();
       await stack.init();
+      // Settings may have changed while Lookout was away (a new flag, lock-down turned on): adopted
+      // processes started with other flags restart now, the rest keep running.
+      await stack.applySettings();
       native.start();
       await alerting.start();
       // The store is the default that needs nothing installed, but Lookout runs without it too: a store
       // that cannot open (locked by another process) costs the traces and logs views, not the stack.
       await signals.start().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'traces and logs are off: the telemetry store did not open'));
+      await backupSchedule.reschedule();
       unwatch = settings.watch(
         () => {
           logger.info('settings changed; applying');
           events.emit('settings:changed', settingsView());
           native.applySettings();
+          backupSchedule.reschedule().catch((err: unknown) => logger.error({ err }, 'rescheduling backups failed'));
           stack.applySettings().catch((err: unknown) => logger.error({ err }, 'applying settings failed'));
           signals.applySettings().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'applying traces and logs settings failed'));
         },
@@ -232,6 +265,7 @@ export function createCore(deps: CoreDeps): Core {
       queueEmit();
     },
     async dispose(opts) {
+      backupSchedule.stop();
       await alerting.stop();
       unwatch?.();
       unwatchDemo?.();

@@ -96,7 +96,12 @@ describe('runDoctor', () => {
       `port ${s.stack!.components!.prometheus!.port} (Prometheus)`,
       `port ${s.lookout!.port} (Lookout)`,
       'rendered config',
+      // Lock-down is on by default; nothing runs here, so each says it is checked once it runs.
+      'lock-down: Prometheus',
+      'lock-down: Alertmanager',
+      'lock-down: node_exporter',
     ]);
+    expect(byName('lock-down: Prometheus').detail).toBe('not answering (ECONNREFUSED); checked when it runs');
     expect(byName('Prometheus binary').detail).toBe('/usr/bin/prometheus (version 2.42.0+ds)');
     expect(byName('Alertmanager binary').detail).toBe('/usr/bin/prometheus-alertmanager (version 0.25.0)');
     expect(byName('node_exporter binary').detail).toBe('/usr/bin/prometheus-node-exporter (version 1.5.0)');

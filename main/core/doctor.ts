@@ -10,6 +10,9 @@ import { spec } from './stack/catalog';
 import { installHint } from './stack/component-spec';
 import type { DoctorCheck } from './doctor-check';
 import { collectorChecks, type CollectorHealth } from './metrics/doctor-checks';
+import { lockdownChecks } from './lockdown/doctor-checks';
+import { remoteWriteChecks } from './remote-write/doctor-checks';
+import { attachOf } from './lockdown/attach';
 
 
 export interface DoctorDeps {
@@ -85,6 +88,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
       checks.push({ name, ok: true, detail: 'disabled in settings' });
       continue;
     }
+    const attach = attachOf(settings, id);
+    if (attach) {
+      checks.push({ name, ok: true, detail: `not needed: attached to ${attach.url}` });
+      continue;
+    }
     const binary = await findBinary(s.binaries, { ...search, override: c.binary });
     binaries.set(id, binary);
     const found = binary ? `${binary} (version ${(await readVersion(binary, deps.runner)) ?? 'unknown'})` : null;
@@ -116,7 +124,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
 
   for (const id of COMPONENT_IDS) {
     const c = settings.stack.components[id];
-    if (!c.enabled) continue;
+    // An attached server listens where it likes; its port setting is not used.
+    if (!c.enabled || attachOf(settings, id)) continue;
     const pid = await recordedPid(deps.paths.pidFile(id));
     checks.push(await portCheck(deps, c.port, spec(id).name, `stack.components.${id}.port`, [{ pid, who: `Lookout's ${id}` }]));
   }
@@ -138,6 +147,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
     });
   }
   if (deps.collectors) checks.push(...collectorChecks(await deps.collectors(), deps.paths.settings));
+  checks.push(...(await lockdownChecks(settings, deps.paths)));
+  checks.push(...(await remoteWriteChecks(settings, deps.paths)));
   return checks;
 }
 

@@ -54,10 +54,15 @@ export interface ProbeResult {
   error?: string;
 }
 
+/** Extra request headers for one probe (the Authorization of a locked-down or attached component). */
+export interface ProbeOptions {
+  headers?: Record<string, string>;
+}
+
 /** HTTP calls to components: readiness (GET, 2xx within the timeout) and lifecycle reloads (POST). */
 export interface HealthProbe {
-  check(url: string, timeoutMs: number): Promise<ProbeResult>;
-  post(url: string, timeoutMs: number): Promise<ProbeResult>;
+  check(url: string, timeoutMs: number, opts?: ProbeOptions): Promise<ProbeResult>;
+  post(url: string, timeoutMs: number, opts?: ProbeOptions): Promise<ProbeResult>;
 }
 
 /** Who holds a TCP port, as far as the OS tells. */

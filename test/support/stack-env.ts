@@ -47,6 +47,9 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
         // Grafana cannot run on these machines: off unless a test turns it on (with the stand-in, test/fakes/grafana).
         grafana: { enabled: false, port: grafana },
       },
+      // Off in test homes so tests that read the components directly need no credential; the lock-down
+      // tests (test/integration/lockdown.test.ts and those beside it) turn it on, as it is by default.
+      lockdown: { enabled: false },
     },
     // The OTLP receiver on a free port too, so a test never takes the user's 4318 or another test's.
     traces: { receiver: { port: otlp } },

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import type { HealthProbe, ProbeResult } from '../ports';
+import https from 'node:https';
+import type { HealthProbe, ProbeOptions, ProbeResult } from '../ports';
 
 /**
  * HTTP probe for readiness, liveness and reloads, on node:http with a keep-alive agent: probes run
@@ -11,12 +12,12 @@ import type { HealthProbe, ProbeResult } from '../ports';
 export function createHealthProbe(): HealthProbe {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 4, timeout: 30_000 });
   return {
-    check: (url, timeoutMs) => call(agent, url, 'GET', timeoutMs),
-    post: (url, timeoutMs) => call(agent, url, 'POST', timeoutMs),
+    check: (url, timeoutMs, opts) => call(agent, url, 'GET', timeoutMs, opts),
+    post: (url, timeoutMs, opts) => call(agent, url, 'POST', timeoutMs, opts),
   };
 }
 
-function call(agent: http.Agent, url: string, method: 'GET' | 'POST', timeoutMs: number): Promise<ProbeResult> {
+function call(agent: http.Agent, url: string, method: 'GET' | 'POST', timeoutMs: number, opts: ProbeOptions = {}): Promise<ProbeResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (result: ProbeResult) => {
@@ -25,7 +26,9 @@ function call(agent: http.Agent, url: string, method: 'GET' | 'POST', timeoutMs:
       clearTimeout(timer);
       resolve(result);
     };
-    const req = http.request(url, { method, agent }, (res) => {
+    // An attached component may be served over https; the stack's own are plain http on loopback.
+    const transport = url.startsWith('https:') ? https : http;
+    const req = transport.request(url, { method, agent: transport === http ? agent : undefined, headers: opts.headers }, (res) => {
       const status = res.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
       if (ok) {

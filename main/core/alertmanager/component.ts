@@ -3,6 +3,7 @@ import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
 import { alertmanagerDocument } from '../alerts/routing';
 import { WEBHOOK_PATH, WEBHOOK_TOKEN_FILE } from '../alerts/webhook';
+import { webConfigFile } from '../lockdown/credentials';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
 import { dryRunFlags } from '../stack/flag-check';
 import { yamlFile } from '../stack/yaml-file';
@@ -37,6 +38,7 @@ export const ALERTMANAGER_SPEC: ComponentSpec = {
     `--web.external-url=http://127.0.0.1:${s.stack.components.alertmanager.port}/`,
     // An empty cluster address turns off the gossip listener (it would bind 0.0.0.0:9094).
     '--cluster.listen-address=',
+    ...(s.stack.lockdown.enabled ? [`--web.config.file=${webConfigFile(p)}`] : []),
   ],
   // Alertmanager (kingpin) prints "<binary>: error: <reason>, try --help" and exits 1.
   checkFlags: (binary, args, { runner }) =>
@@ -44,5 +46,6 @@ export const ALERTMANAGER_SPEC: ComponentSpec = {
   flagFields: {
     '--web.listen-address': 'stack.components.alertmanager.port',
     '--web.external-url': 'stack.components.alertmanager.port',
+    '--web.config.file': 'stack.lockdown.enabled',
   },
 };

@@ -132,16 +132,20 @@ export function parseWebhook(raw: unknown): { receiver: string; alerts: WebhookA
   };
 }
 
-/** The client; `baseUrl` is read on every call so a port change in settings takes effect at once. */
-export function createAlertmanagerClient(baseUrl: () => string, timeoutMs = 3_000): AlertmanagerClient {
+/**
+ * The client; `baseUrl` is read on every call so a port change in settings takes effect at once, and so is
+ * `headers` (the Authorization of a locked-down or attached Alertmanager, main/core/lockdown/access.ts).
+ */
+export function createAlertmanagerClient(baseUrl: () => string, timeoutMs = 3_000, headers: () => Promise<Record<string, string>> = async () => ({})): AlertmanagerClient {
   async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const url = `${baseUrl()}${path}`;
     let res: Response;
     try {
+      const auth = await headers();
       res = await fetch(url, {
         method,
         signal: AbortSignal.timeout(timeoutMs),
-        ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+        ...(body === undefined ? { headers: auth } : { headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };

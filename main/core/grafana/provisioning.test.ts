@@ -13,9 +13,13 @@ interface Datasource {
   isDefault?: boolean;
   editable?: boolean;
   jsonData?: Record<string, unknown>;
+  basicAuth?: boolean;
+  basicAuthUser?: string;
+  secureJsonData?: Record<string, string>;
 }
 
-const datasources = (s: Settings) => (parse(renderDatasources(s)) as { datasources: Datasource[] }).datasources;
+const home = layout('/home/me/.local/share/lookout');
+const datasources = (s: Settings) => (parse(renderDatasources(s, home)) as { datasources: Datasource[] }).datasources;
 
 describe('datasource provisioning', () => {
   it('provisions Prometheus (the default) and Alertmanager with stable uids, on loopback, at the ports in settings', () => {
@@ -35,7 +39,7 @@ describe('datasource provisioning', () => {
     const base = defaultSettings();
     expect(datasources(base).map((d) => d.type)).toEqual(['prometheus', 'alertmanager']);
     // Without Jaeger, an exemplar opens Lookout's own trace view ($ escaped for Grafana's expansion).
-    expect(parse(renderDatasources(base)).datasources[0].jsonData.exemplarTraceIdDestinations).toEqual([
+    expect(parse(renderDatasources(base, home)).datasources[0].jsonData.exemplarTraceIdDestinations).toEqual([
       { name: 'trace_id', url: 'http://127.0.0.1:9469/#/traces/$${__value.raw}', urlDisplayLabel: 'Open in Lookout' },
     ]);
     const s = settingsSchema.parse({
@@ -45,17 +49,46 @@ describe('datasource provisioning', () => {
     const both = datasources(s);
     expect(both.find((d) => d.type === 'jaeger')).toMatchObject({ uid: 'lookout-jaeger', url: 'http://127.0.0.1:16687' });
     expect(both.find((d) => d.type === 'loki')).toMatchObject({ uid: 'lookout-loki', url: 'http://127.0.0.1:3100' });
-    const rendered = parse(renderDatasources(s)) as { datasources: Array<{ type: string; jsonData: Record<string, unknown> }> };
+    const rendered = parse(renderDatasources(s, home)) as { datasources: Array<{ type: string; jsonData: Record<string, unknown> }> };
     expect(rendered.datasources[0]!.jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'lookout-jaeger' }]);
     expect(rendered.datasources.find((d) => d.type === 'loki')!.jsonData.derivedFields).toEqual([
       { name: 'trace_id', matcherRegex: '"trace_id":"([0-9a-f]{32})"', datasourceUid: 'lookout-jaeger', url: '$${__value.raw}' },
     ]);
   });
 
-  it('prunes datasources Lookout no longer renders, and holds no credentials', () => {
-    const text = renderDatasources(defaultSettings());
+  it('prunes datasources Lookout no longer renders, and holds no credentials with lock-down off', () => {
+    const text = renderDatasources(settingsSchema.parse({ stack: { lockdown: { enabled: false } } }), home);
     expect(parse(text)).toMatchObject({ apiVersion: 1, prune: true });
     expect(text).not.toMatch(/password|secureJsonData|basicAuth/i);
+  });
+
+  it('with lock-down on (the default), logs in with the stack user and the password by $__file reference, unescaped', () => {
+    const text = renderDatasources(defaultSettings(), home);
+    for (const ds of datasources(defaultSettings())) {
+      expect(ds).toMatchObject({
+        basicAuth: true,
+        basicAuthUser: 'lookout',
+        secureJsonData: { basicAuthPassword: '$__file{/home/me/.local/share/lookout/secrets/stack-password}' },
+      });
+    }
+    // Grafana would otherwise read `$$__file{…}` as a literal.
+    expect(text).not.toContain('$$__file');
+  });
+
+  it('points at an attached Prometheus with its own credentials (basic auth or bearer token file)', () => {
+    const s = settingsSchema.parse({
+      stack: {
+        components: {
+          prometheus: { attach: { url: 'https://prom.example.org/prom/', username: 'me', passwordFile: '/etc/lookout/prom-pass' } },
+          alertmanager: { attach: { url: 'http://127.0.0.1:19093', bearerTokenFile: '/etc/lookout/am-token' } },
+        },
+      },
+    });
+    const [prom, am] = datasources(s) as [Datasource, Datasource];
+    expect(prom).toMatchObject({ url: 'https://prom.example.org/prom', basicAuth: true, basicAuthUser: 'me', secureJsonData: { basicAuthPassword: '$__file{/etc/lookout/prom-pass}' } });
+    expect(prom.jsonData).toMatchObject({ timeInterval: '5s' });
+    expect(am).toMatchObject({ url: 'http://127.0.0.1:19093', jsonData: { implementation: 'prometheus', httpHeaderName1: 'Authorization' }, secureJsonData: { httpHeaderValue1: 'Bearer $__file{/etc/lookout/am-token}' } });
+    expect(am.basicAuth).toBeUndefined();
   });
 });
 

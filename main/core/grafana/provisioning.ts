@@ -1,6 +1,9 @@
 import { stringify } from 'yaml';
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
+import { attachOf } from '../lockdown/attach';
+import { stackPasswordFile, STACK_USER } from '../lockdown/credentials';
+import { componentUrl } from '../stack/component-spec';
 import { grafanaDirs } from './ini';
 
 /**
@@ -23,25 +26,54 @@ function lokiUrl(settings: Settings): string | null {
   return target ? target.url.replace(/\/loki\/api\/v1\/push\/?$/, '').replace(/\/$/, '') : null;
 }
 
-/** Grafana expands `$VAR` and `${VAR}` in provisioning files; a literal `$` (a path, a URL) must be written `$$`. */
+/**
+ * Grafana expands `$VAR` and `${VAR}` in provisioning files; a literal `$` (a path, a URL) must be written `$$`.
+ * `secureJsonData` is the exception: Lookout writes only `$__file{…}` references there (to paths the settings
+ * schema keeps free of `$`, `{` and `}`), which Grafana must expand.
+ */
 function escapeDollars<T>(value: T): T {
   if (typeof value === 'string') return value.replace(/\$/g, '$$$$') as T;
   if (Array.isArray(value)) return value.map(escapeDollars) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)])) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'secureJsonData' ? v : escapeDollars(v)])) as T;
+  }
   return value;
+}
+
+/** Grafana's file expansion (trimmed content), so the password itself is never in the provisioning file. */
+const fileRef = (file: string) => `$__file{${file}}`;
+
+/**
+ * How Grafana authenticates to Prometheus or Alertmanager: the stack credential when Lookout runs the
+ * component locked down, the attach credentials when it is attached; nothing otherwise.
+ */
+function datasourceAuth(settings: Settings, paths: Pick<Paths, 'secretsDir'>, id: 'prometheus' | 'alertmanager'): Record<string, unknown> {
+  const attach = attachOf(settings, id);
+  if (attach?.username && attach.passwordFile) {
+    return { basicAuth: true, basicAuthUser: attach.username, secureJsonData: { basicAuthPassword: fileRef(attach.passwordFile) } };
+  }
+  if (attach?.bearerTokenFile) return { jsonData: { httpHeaderName1: 'Authorization' }, secureJsonData: { httpHeaderValue1: `Bearer ${fileRef(attach.bearerTokenFile)}` } };
+  if (attach || !settings.stack.lockdown.enabled) return {};
+  return { basicAuth: true, basicAuthUser: STACK_USER, secureJsonData: { basicAuthPassword: fileRef(stackPasswordFile(paths)) } };
+}
+
+/** A datasource with its auth; jsonData from both sides is merged (the bearer header name lives there). */
+function withAuth(ds: Record<string, unknown>, auth: Record<string, unknown>): Record<string, unknown> {
+  const { jsonData, ...rest } = auth;
+  return { ...ds, ...rest, jsonData: { ...(ds.jsonData as object), ...(jsonData as object | undefined) } };
 }
 
 const yaml = (doc: unknown) => `# Rendered by Lookout from settings.json; edits here are overwritten.\n${stringify(escapeDollars(doc), { lineWidth: 0 })}`;
 
 /** provisioning/datasources/lookout.yaml as an object. */
-export function datasourcesConfig(settings: Settings): Record<string, unknown> {
+export function datasourcesConfig(settings: Settings, paths: Pick<Paths, 'secretsDir'>): Record<string, unknown> {
   const c = settings.stack.components;
   const loopback = (port: number) => `http://127.0.0.1:${port}`;
   const datasources: Record<string, unknown>[] = [
-    {
+    withAuth({
       ...DATASOURCES.prometheus,
       access: 'proxy',
-      url: loopback(c.prometheus.port),
+      url: componentUrl(settings, 'prometheus'),
       isDefault: true,
       editable: false,
       // Grafana's $__rate_interval is max(4 × this, interval + this): it must match the real scrape interval.
@@ -57,15 +89,15 @@ export function datasourcesConfig(settings: Settings): Record<string, unknown> {
             : { name: 'trace_id', url: `http://127.0.0.1:${settings.lookout.port}/#/traces/\${__value.raw}`, urlDisplayLabel: 'Open in Lookout' },
         ],
       },
-    },
-    {
+    }, datasourceAuth(settings, paths, 'prometheus')),
+    withAuth({
       ...DATASOURCES.alertmanager,
       access: 'proxy',
-      url: loopback(c.alertmanager.port),
+      url: componentUrl(settings, 'alertmanager'),
       editable: false,
       // Lookout's Alertmanager is a plain Prometheus Alertmanager; Grafana must not push its own alerts into it.
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
-    },
+    }, datasourceAuth(settings, paths, 'alertmanager')),
   ];
   if (c.jaeger.enabled) datasources.push({ ...DATASOURCES.jaeger, access: 'proxy', url: loopback(c.jaeger.port), editable: false });
   const loki = lokiUrl(settings);
@@ -115,5 +147,5 @@ export function dashboardProviderConfig(paths: Paths): Record<string, unknown> {
   };
 }
 
-export const renderDatasources = (settings: Settings): string => yaml(datasourcesConfig(settings));
+export const renderDatasources = (settings: Settings, paths: Pick<Paths, 'secretsDir'>): string => yaml(datasourcesConfig(settings, paths));
 export const renderDashboardProvider = (paths: Paths): string => yaml(dashboardProviderConfig(paths));

@@ -14,7 +14,7 @@ const NOTHING = '# Rendered by Lookout: nothing to provision here (the file keep
 export function renderGrafana(settings: Settings, paths: Paths): RenderedFile[] {
   return [
     { path: GRAFANA_INI, content: renderGrafanaIni(settings, paths) },
-    { path: GRAFANA_DATASOURCES_FILE, content: renderDatasources(settings) },
+    { path: GRAFANA_DATASOURCES_FILE, content: renderDatasources(settings, paths) },
     { path: GRAFANA_PROVIDER_FILE, content: renderDashboardProvider(paths) },
     // Grafana reads these provisioning dirs too and logs an error for each one missing; Lookout provisions nothing there.
     { path: `${GRAFANA_PROVISIONING}/alerting/lookout.yaml`, content: `${NOTHING}apiVersion: 1\n` },

@@ -1,5 +1,6 @@
 import type { ComponentId } from '../../../common/model';
 import { DASHBOARD_UIDS } from '../grafana/dashboards/registry';
+import { ATTACHABLE, attachBase, attachOf } from '../lockdown/attach';
 import type { Settings } from '../settings/schema';
 import { PROMETHEUS_PAGES } from './stack-ui';
 
@@ -34,9 +35,21 @@ export function isAllowedExternalUrl(url: string, settings: Settings): boolean {
   } catch {
     return false;
   }
-  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1' || parsed.username || parsed.password) return false;
+  if (parsed.username || parsed.password) return false;
+  // An attached Prometheus or Alertmanager: its configured origin, the same paths under its path prefix.
+  for (const id of ATTACHABLE) {
+    const attach = attachOf(settings, id);
+    if (!attach) continue;
+    const base = new URL(attachBase(attach));
+    const prefix = base.pathname.replace(/\/+$/, '');
+    if (parsed.origin === base.origin && parsed.pathname.startsWith(prefix)) {
+      const rest = parsed.pathname.slice(prefix.length) || '/';
+      if (rest.startsWith('/') && PATHS[id](rest)) return true;
+    }
+  }
+  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1') return false;
   const port = Number(parsed.port);
   if (port === settings.lookout.port) return parsed.pathname === '/';
-  const id = (Object.keys(PATHS) as ComponentId[]).find((c) => settings.stack.components[c].port === port);
+  const id = (Object.keys(PATHS) as ComponentId[]).find((c) => settings.stack.components[c].port === port && !attachOf(settings, c));
   return id !== undefined && PATHS[id](parsed.pathname);
 }

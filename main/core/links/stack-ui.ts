@@ -3,11 +3,11 @@
  * (targets, rules, silences). Like the Grafana links, these are the only such URLs the UI may open.
  */
 import type { Settings } from '../settings/schema';
+import { componentUrl } from '../stack/component-spec';
 
-const base = (settings: Settings, id: 'prometheus' | 'alertmanager'): string | null => {
-  const c = settings.stack.components[id];
-  return c.enabled ? `http://127.0.0.1:${c.port}` : null;
-};
+/** Its own loopback port, or the server it is attached to. */
+const base = (settings: Settings, id: 'prometheus' | 'alertmanager'): string | null =>
+  settings.stack.components[id].enabled ? componentUrl(settings, id) : null;
 
 /** Prometheus' expression browser with a query (graph tab) over a relative range such as `1h`. */
 export function prometheusQueryUrl(settings: Settings, expr: string, range = '1h'): string | null {

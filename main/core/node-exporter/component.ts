@@ -1,3 +1,4 @@
+import { webConfigFile } from '../lockdown/credentials';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
 
 /** node_exporter: host metrics for Prometheus, beside Lookout's own collectors. It has no config file. */
@@ -15,5 +16,11 @@ export const NODE_EXPORTER_SPEC: ComponentSpec = {
   render: () => [],
   // Collectors that need systemd or root are off: they fail noisily on a laptop and in containers.
   // The textfile collector reads *.prom files users drop into the component's data dir.
-  args: (s, p) => [listenFlag(s.stack.components.node_exporter.port), '--no-collector.systemd', `--collector.textfile.directory=${p.dataDir('node_exporter')}`],
+  args: (s, p) => [
+    listenFlag(s.stack.components.node_exporter.port),
+    '--no-collector.systemd',
+    `--collector.textfile.directory=${p.dataDir('node_exporter')}`,
+    // node_exporter ≥ 1.5 names it --web.config.file (1.0–1.4: --web.config).
+    ...(s.stack.lockdown.enabled ? [`--web.config.file=${webConfigFile(p)}`] : []),
+  ],
 };

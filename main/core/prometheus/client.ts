@@ -19,12 +19,16 @@ interface ApiResponse<T> {
   error?: string;
 }
 
-export function createPrometheusClient(baseUrl: () => string, timeoutMs = 5_000): PrometheusClient {
+/**
+ * `headers` gives the Authorization for each call (main/core/lockdown/access.ts): read per call, so a
+ * changed credential or a switch to an attached server applies at once.
+ */
+export function createPrometheusClient(baseUrl: () => string, timeoutMs = 5_000, headers: () => Promise<Record<string, string>> = async () => ({})): PrometheusClient {
   async function get<T>(path: string, params: Record<string, string>, what: string): Promise<T> {
     const url = `${baseUrl()}${path}?${new URLSearchParams(params)}`;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(url, { headers: await headers(), signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
       throw new Error(`Prometheus is not answering at ${baseUrl()} (${e.cause?.code ?? e.message})`, { cause: err });

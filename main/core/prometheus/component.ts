@@ -1,5 +1,9 @@
+import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
 import { lookoutRuleGroups } from '../alerts/rules';
+import { attachBase, attachOf } from '../lockdown/attach';
+import { stackPasswordFile, STACK_USER, webConfigFile } from '../lockdown/credentials';
+import { remoteWriteConfigs } from '../remote-write/render';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
 import { dryRunFlags } from '../stack/flag-check';
 import { yamlFile } from '../stack/yaml-file';
@@ -10,7 +14,31 @@ interface ScrapeConfig {
   job_name: string;
   scheme?: string;
   metrics_path?: string;
+  basic_auth?: BasicAuth;
   static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>;
+}
+
+interface BasicAuth {
+  username: string;
+  password_file: string;
+}
+
+/** The stack credential as Prometheus reads it (by file), when lock-down is on. */
+const stackAuth = (settings: Settings, paths: Pick<Paths, 'secretsDir'>): { basic_auth?: BasicAuth } =>
+  settings.stack.lockdown.enabled ? { basic_auth: { username: STACK_USER, password_file: stackPasswordFile(paths) } } : {};
+
+/** Where Prometheus sends alerts: Lookout's own Alertmanager, or the one it is attached to (with that one's credentials). */
+function alertmanagerTarget(settings: Settings, paths: Pick<Paths, 'secretsDir'>): Record<string, unknown> {
+  const attach = attachOf(settings, 'alertmanager');
+  if (!attach) return { ...stackAuth(settings, paths), static_configs: [{ targets: [loopback(settings.stack.components.alertmanager.port)] }] };
+  const url = new URL(attachBase(attach));
+  return {
+    scheme: url.protocol.replace(/:$/, ''),
+    ...(url.pathname !== '/' ? { path_prefix: url.pathname } : {}),
+    ...(attach.username && attach.passwordFile ? { basic_auth: { username: attach.username, password_file: attach.passwordFile } } : {}),
+    ...(attach.bearerTokenFile ? { authorization: { credentials_file: attach.bearerTokenFile } } : {}),
+    static_configs: [{ targets: [url.host] }],
+  };
 }
 
 function serviceJob(service: Settings['services'][number]): ScrapeConfig {
@@ -25,23 +53,32 @@ function serviceJob(service: Settings['services'][number]): ScrapeConfig {
   };
 }
 
-/** prometheus.yml as a plain object. */
-export function prometheusConfig(settings: Settings): Record<string, unknown> {
+/**
+ * prometheus.yml as a plain object. With lock-down on, the stack's own jobs and the alerting target carry
+ * the stack credential by file (never the password itself).
+ */
+export function prometheusConfig(settings: Settings, paths: Pick<Paths, 'secretsDir'>): Record<string, unknown> {
   const c = settings.stack.components;
-  const ownJob = (name: string, port: number): ScrapeConfig => ({ job_name: name, static_configs: [{ targets: [loopback(port)] }] });
+  const ownJob = (name: string, port: number): ScrapeConfig => ({ job_name: name, ...stackAuth(settings, paths), static_configs: [{ targets: [loopback(port)] }] });
   const jobs: ScrapeConfig[] = [];
-  if (c.prometheus.enabled) jobs.push(ownJob('prometheus', c.prometheus.port));
-  if (c.alertmanager.enabled) jobs.push(ownJob('alertmanager', c.alertmanager.port));
+  // An attached server is not Lookout's to scrape: its own Prometheus watches it.
+  if (c.prometheus.enabled && !c.prometheus.attach) jobs.push(ownJob('prometheus', c.prometheus.port));
+  if (c.alertmanager.enabled && !c.alertmanager.attach) jobs.push(ownJob('alertmanager', c.alertmanager.port));
   if (c.node_exporter.enabled) jobs.push(ownJob('node_exporter', c.node_exporter.port));
   jobs.push({ job_name: 'lookout', metrics_path: '/metrics', static_configs: [{ targets: [loopback(settings.lookout.port)] }] });
   jobs.push(...settings.services.map(serviceJob));
   return {
-    global: { scrape_interval: settings.stack.scrapeInterval, evaluation_interval: settings.stack.evaluationInterval },
+    global: {
+      scrape_interval: settings.stack.scrapeInterval,
+      evaluation_interval: settings.stack.evaluationInterval,
+      ...(Object.keys(settings.stack.externalLabels).length ? { external_labels: { ...settings.stack.externalLabels } } : {}),
+    },
     // Relative on purpose: Prometheus resolves rule_files against the config file's directory, so the same
     // text validates in a staging directory and runs from the live one.
     rule_files: ['rules/*.yml'],
-    ...(c.alertmanager.enabled ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [loopback(c.alertmanager.port)] }] }] } } : {}),
+    ...(c.alertmanager.enabled ? { alerting: { alertmanagers: [alertmanagerTarget(settings, paths)] } } : {}),
     scrape_configs: jobs,
+    ...(settings.stack.remoteWrite.length ? { remote_write: remoteWriteConfigs(settings.stack.remoteWrite) } : {}),
   };
 }
 
@@ -56,8 +93,8 @@ export const PROMETHEUS_SPEC: ComponentSpec = {
   stopGraceMs: 30_000,
   configFiles: ['prometheus.yml', 'rules'],
   // Lookout's recording and alert rules come from the alerts settings (main/core/alerts/rules.ts).
-  render: (s) => [
-    { path: 'prometheus.yml', content: yamlFile(prometheusConfig(s)) },
+  render: (s, p) => [
+    { path: 'prometheus.yml', content: yamlFile(prometheusConfig(s, p)) },
     { path: 'rules/lookout.yml', content: yamlFile(lookoutRuleGroups(s)) },
   ],
   args: (s, p) => [
@@ -73,6 +110,8 @@ export const PROMETHEUS_SPEC: ComponentSpec = {
     // A firing alert is sent again every 15 s rather than every minute, so one lost delivery (Alertmanager
     // busy reloading, say) delays a notification by seconds, not by a minute.
     '--rules.alert.resend-delay=15s',
+    // Basic auth on every path; only then the admin API (TSDB snapshots for backups), which must never be open.
+    ...(s.stack.lockdown.enabled ? [`--web.config.file=${webConfigFile(p)}`, '--web.enable-admin-api'] : []),
   ],
   // Prometheus prints "Error parsing commandline arguments: duration out of range" and exits 2.
   checkFlags: (binary, args, { runner }) =>
@@ -82,5 +121,7 @@ export const PROMETHEUS_SPEC: ComponentSpec = {
     '--storage.tsdb.retention.size': 'stack.retention.size',
     '--web.listen-address': 'stack.components.prometheus.port',
     '--web.external-url': 'stack.components.prometheus.port',
+    '--web.config.file': 'stack.lockdown.enabled',
+    '--web.enable-admin-api': 'stack.lockdown.enabled',
   },
 };

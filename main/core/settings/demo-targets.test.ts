@@ -64,7 +64,7 @@ describe('mergeDemoTargets', () => {
     const settings = settingsSchema.parse({});
     const { settings: merged, skipped } = mergeDemoTargets(settings, d);
     expect(skipped).toEqual([]);
-    const jobs = (prometheusConfig(merged).scrape_configs as Array<{ job_name: string; static_configs: Array<{ targets: string[]; labels?: Record<string, string> }> }>).filter((j) => j.job_name === 'llm' || j.job_name === 'memory');
+    const jobs = (prometheusConfig(merged, { secretsDir: '/home/me/secrets' }).scrape_configs as Array<{ job_name: string; static_configs: Array<{ targets: string[]; labels?: Record<string, string> }> }>).filter((j) => j.job_name === 'llm' || j.job_name === 'memory');
     expect(jobs).toEqual([
       expect.objectContaining({ job_name: 'llm', metrics_path: '/metrics', static_configs: [{ targets: ['127.0.0.1:4101'], labels: { demo: 'true' } }] }),
       expect.objectContaining({ job_name: 'memory', static_configs: [{ targets: ['127.0.0.1:4102'], labels: { demo: 'true' } }] }),

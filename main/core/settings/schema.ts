@@ -6,6 +6,9 @@ import { promDuration as duration, promSize } from './prom-units';
 import { dockerSettingsSchema, installSettingsSchema, runtimeField } from '../install/settings-schema';
 import { logsSettingsSchema, serviceLogsSchema } from '../logs/settings-schema';
 import { jaegerComponentSchema, storeSettingsSchema, tracesSettingsSchema } from '../traces/settings-schema';
+import { backupSettingsSchema } from '../backup/settings-schema';
+import { attachSchema, lockdownSettingsSchema } from '../lockdown/settings-schema';
+import { remoteWriteSettingsSchema } from '../remote-write/settings-schema';
 
 /** Prometheus label and job names. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -24,6 +27,21 @@ const component = (defaultPort: number) =>
       binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
       /** A process on this machine (native) or a container of Lookout's compose project (docker). */
       runtime: runtimeField,
+    })
+    .strict()
+    .prefault({});
+
+/**
+ * Prometheus and Alertmanager can also be attached (an existing server Lookout uses but does not run):
+ * `attach` set means the supervisor neither starts nor stops it (main/core/lockdown/settings-schema.ts).
+ */
+const attachableComponent = (defaultPort: number) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      port: port.default(defaultPort),
+      binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+      attach: attachSchema.optional(),
     })
     .strict()
     .prefault({});
@@ -98,8 +116,8 @@ export const settingsSchema = z
         stopOnExit: z.boolean().default(false),
         components: z
           .object({
-            prometheus: component(9090),
-            alertmanager: component(9093),
+            prometheus: attachableComponent(9090),
+            alertmanager: attachableComponent(9093),
             node_exporter: component(9100),
             // Enabled by default: a Mac without Grafana shows it as not-installed with the brew command, rather than hiding it.
             grafana: grafanaComponent,
@@ -108,6 +126,17 @@ export const settingsSchema = z
           })
           .strict()
           .prefault({}),
+        /** Basic auth in front of Prometheus, Alertmanager and node_exporter (main/core/lockdown). */
+        lockdown: lockdownSettingsSchema,
+        /** Where Prometheus also writes its samples (main/core/remote-write). */
+        remoteWrite: remoteWriteSettingsSchema,
+        /**
+         * Prometheus' global external_labels, added to everything it sends away (remote write, alerts). With more
+         * than one machine writing to one store, a label naming the machine keeps their series apart.
+         */
+        externalLabels: z
+          .record(z.string().regex(LABEL_NAME, 'label names are letters, digits and _').refine((k) => !k.startsWith('__'), { message: '__* labels are reserved' }), z.string().min(1))
+          .default({}),
       })
       .strict()
       .prefault({}),
@@ -135,6 +164,8 @@ export const settingsSchema = z
     install: installSettingsSchema,
     /** The Docker runtime, for components with runtime "docker". */
     docker: dockerSettingsSchema,
+    /** Scheduled backups and what goes into an archive (main/core/backup). */
+    backup: backupSettingsSchema,
   })
   .strict()
   .superRefine((s, ctx) => {

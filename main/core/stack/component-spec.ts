@@ -2,6 +2,7 @@ import type { ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { CommandRunner } from '../ports';
 import type { Settings } from '../settings/schema';
+import { attachBase, attachOf } from '../lockdown/attach';
 
 /** One rendered config file. */
 export interface RenderedFile {
@@ -73,5 +74,8 @@ export const listenFlag = (port: number): string => `--web.listen-address=127.0.
 export const installHint = (s: ComponentSpec, platform: NodeJS.Platform = process.platform): string =>
   platform === 'darwin' ? s.install.brew : `${s.install.apt} (or ${s.install.brew} on a Mac)`;
 
-/** Base URL of a component on loopback. */
-export const componentUrl = (settings: Settings, id: ComponentId): string => `http://127.0.0.1:${settings.stack.components[id].port}`;
+/** Base URL of a component: on loopback at its port, or the server it is attached to (no trailing slash). */
+export const componentUrl = (settings: Settings, id: ComponentId): string => {
+  const attach = attachOf(settings, id);
+  return attach ? attachBase(attach) : `http://127.0.0.1:${settings.stack.components[id].port}`;
+};

@@ -52,7 +52,7 @@ describe('renderStack', () => {
     const { prom } = render({ stack: { scrapeInterval: '5s', evaluationInterval: '1m', components: { alertmanager: { port: 19093 } } } });
     expect(prom.global).toEqual({ scrape_interval: '5s', evaluation_interval: '1m' });
     expect(prom.rule_files).toEqual(['rules/*.yml']);
-    expect(prom.alerting?.alertmanagers).toEqual([{ static_configs: [{ targets: ['127.0.0.1:19093'] }] }]);
+    expect(prom.alerting?.alertmanagers).toEqual([{ basic_auth: { username: 'lookout', password_file: '/home/test/.lookout/secrets/stack-password' }, static_configs: [{ targets: ['127.0.0.1:19093'] }] }]);
   });
 
   it('scrapes our own components and Lookout on 127.0.0.1 at their configured ports', () => {

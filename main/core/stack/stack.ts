@@ -7,6 +7,8 @@ import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner, Timer } fro
 import type { Settings } from '../settings/schema';
 import { componentSearch, runtimeLayout } from '../install/layout';
 import { createSerialQueue } from '../serial-queue';
+import { ATTACHABLE, attachOf } from '../lockdown/attach';
+import { AttachedComponent } from './attached';
 import { applyConfig, ConfigError, ConfigWriteError } from './apply-config';
 import { findBinary, findTool, overrideProblem, readVersion, type BinarySearch } from './binaries';
 import { CATALOG, spec } from './catalog';
@@ -44,6 +46,8 @@ export interface StackDeps {
 /** The whole stack: one supervisor per component, started in dependency order, fed from settings. */
 export class Stack {
   private readonly supervisors = new Map<ComponentId, ComponentSupervisor>();
+  /** Watchers for Prometheus and Alertmanager when settings attach them to a server Lookout does not run. */
+  private readonly attached = new Map<ComponentId, AttachedComponent>();
   private configError: string | null = null;
   /**
    * Renders and applies run one at a time: the settings watcher, the demo watcher and the secrets
@@ -70,6 +74,20 @@ export class Stack {
           preflight: () => this.preflight(id),
           onChange: deps.onChange,
           onUnexpectedExit: () => deps.onUnexpectedExit(id),
+        }),
+      );
+    }
+    for (const id of ATTACHABLE) {
+      this.attached.set(
+        id,
+        new AttachedComponent({
+          spec: spec(id),
+          clock: deps.clock,
+          health: deps.health,
+          logger: deps.logger,
+          timings: deps.timings,
+          url: () => componentUrl(deps.settings(), id),
+          onChange: deps.onChange,
         }),
       );
     }
@@ -131,6 +149,7 @@ export class Stack {
   detach(): void {
     this.dispose();
     for (const sup of this.supervisors.values()) sup.detach();
+    for (const watcher of this.attached.values()) watcher.detach();
   }
 
   /** Stop retrying a render (Lookout is shutting down). */
@@ -200,9 +219,12 @@ export class Stack {
     const settings = this.deps.settings();
     const enabled = new Set(this.enabled(settings));
     await this.stop(COMPONENT_IDS.filter((id) => !enabled.has(id) && this.sup(id).currentState !== 'stopped'));
+    await this.switchAttachMode(settings);
     const changed = await this.renderNow();
     if (this.configError) return;
     for (const id of enabled) {
+      // An attached server's flags and config are not Lookout's.
+      if (attachOf(settings, id)) continue;
       const sup = this.sup(id);
       if (sup.currentState === 'stopped' || sup.currentState === 'not-installed' || sup.currentState === 'failed') {
         // Not running: look again, so the row shows the binary (and version) the settings now name.
@@ -232,6 +254,22 @@ export class Stack {
       } else if (changed.has(id)) {
         await sup.reload();
       }
+    }
+  }
+
+  /**
+   * A component switched between supervised and attached: the side no longer in use stops (our own process,
+   * or the watching of the attached server) and the other takes over if the old one was live.
+   */
+  private async switchAttachMode(settings: Settings): Promise<void> {
+    for (const id of ATTACHABLE) {
+      const own = this.supervisors.get(id)!;
+      const watcher = this.attached.get(id)!;
+      const [from, to] = attachOf(settings, id) ? [own, watcher] : [watcher, own];
+      if (from.currentState === 'stopped' || from.currentState === 'not-installed' || from.currentState === 'failed') continue;
+      this.deps.logger.info({ component: id, attached: to === watcher }, 'attach mode changed');
+      await from.stop();
+      if (settings.stack.components[id].enabled) await to.start();
     }
   }
 
@@ -320,8 +358,9 @@ export class Stack {
     return COMPONENT_IDS.filter((id) => settings.stack.components[id].enabled);
   }
 
-  private sup(id: ComponentId): ComponentSupervisor {
-    return this.supervisors.get(id)!;
+  /** The component as the settings in force have it: Lookout's own process, or the server it is attached to. */
+  private sup(id: ComponentId): ComponentSupervisor | AttachedComponent {
+    return (attachOf(this.deps.settings(), id) && this.attached.get(id)) || this.supervisors.get(id)!;
   }
 }
 
