@@ -27,6 +27,7 @@ import type {
   StackSnapshot,
   UiSection,
 } from './model';
+import type { BackupList, BackupSummary, CheckResult, RemoteWriteStatusReport, RestoreSummary } from './backup';
 import type { InstallComponentId, InstallProgress, InstallStatus, InstallStartResult } from './install';
 import type { LogErrorsQuery, LogErrorsResult, LogLatencyQuery, LogLatencyResult, LogLine, LogPatternsQuery, LogPatternsResult, LogSearchQuery, LogSearchResult, LogsStatus } from './logs';
 import type { TraceDetail, TraceList, TraceListQuery } from './traces';
@@ -96,6 +97,19 @@ export interface InvokeMap {
   'install:start': { req: { components?: InstallComponentId[]; source?: 'auto' | 'brew' | 'release' }; res: InstallStartResult };
   /** Cancel installs under way (all when omitted); nothing half-installed is left behind. */
   'install:cancel': { req: { components?: InstallComponentId[] }; res: InstallStatus };
+  /** The backups in the backups dir, newest first, and when the next scheduled one runs. */
+  'backup:list': { req: Record<string, never>; res: BackupList };
+  /** Make a backup now (the TSDB snapshot, settings, configs, Grafana's database, the telemetry store; secrets only with a passphrase). */
+  'backup:create': { req: { includeSecrets?: boolean; passphrase?: string }; res: BackupSummary };
+  /** Verify a backup and put it in place; a failed restore puts the previous state back (the error says so). */
+  'backup:restore': { req: { id: string; passphrase?: string }; res: RestoreSummary };
+  'backup:prune': { req: { keep?: number }; res: { kept: string[]; deleted: string[] } };
+  /** Each remote-write target as Prometheus reports it. */
+  'remoteWrite:status': { req: Record<string, never>; res: RemoteWriteStatusReport };
+  /** Whether the stack's endpoints refuse requests without the stack credential. */
+  'lockdown:status': { req: Record<string, never>; res: { enabled: boolean; checks: CheckResult[] } };
+  /** The stack's login for Prometheus' and Alertmanager's own pages (lock-down on); POST so nothing caches it. */
+  'stack:credentials': { req: Record<string, never>; res: { user: string; password: string } };
 }
 
 /** Events pushed from main to the UI. */
@@ -179,6 +193,13 @@ export const HTTP_ROUTES = {
   'install:status': { method: 'GET', path: '/api/v1/install' },
   'install:start': { method: 'POST', path: '/api/v1/install' },
   'install:cancel': { method: 'POST', path: '/api/v1/install/cancel' },
+  'backup:list': { method: 'GET', path: '/api/v1/backups' },
+  'backup:create': { method: 'POST', path: '/api/v1/backups' },
+  'backup:restore': { method: 'POST', path: '/api/v1/backups/{id}/restore' },
+  'backup:prune': { method: 'POST', path: '/api/v1/backups/prune' },
+  'remoteWrite:status': { method: 'GET', path: '/api/v1/remote-write' },
+  'lockdown:status': { method: 'GET', path: '/api/v1/lockdown' },
+  'stack:credentials': { method: 'POST', path: '/api/v1/stack/credentials' },
 } as const satisfies { [C in Channel]: HttpRoute };
 
 /** Every channel, for code that builds the `api` object generically (preload, HTTP client). */

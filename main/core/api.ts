@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INSTALL_COMPONENT_IDS } from '../../common/install';
 import { ALERT_HISTORY_RANGES, COMPONENT_IDS, HISTORY_RANGES, SECRET_NAMES } from '../../common/model';
+import { BACKUP_ID } from './backup/manifest';
 import { LOG_LEVELS } from './store/records';
 import type { Channel, Req, Res } from '../../common/ipc';
 
@@ -82,6 +83,13 @@ export const requestSchemas = {
   'install:status': empty,
   'install:start': z.object({ components: installables, source: z.enum(['auto', 'brew', 'release']).optional() }).strict(),
   'install:cancel': z.object({ components: installables }).strict(),
+  'backup:list': empty,
+  'backup:create': z.object({ includeSecrets: z.boolean().optional(), passphrase: z.string().min(8, 'must be at least 8 characters').max(1024).optional() }).strict(),
+  'backup:restore': z.object({ id: z.string().regex(BACKUP_ID, 'must be a backup id such as 20261202T120000Z-ab12'), passphrase: z.string().min(1).max(1024).optional() }).strict(),
+  'backup:prune': z.object({ keep: int(1, 1000).optional() }).strict(),
+  'remoteWrite:status': empty,
+  'lockdown:status': empty,
+  'stack:credentials': empty,
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 /** A request that failed validation; transports map it to 400 / an error envelope. */

@@ -21,6 +21,10 @@ import { withStackAuth } from './lockdown/authorizing-probe';
 import { ensureStackCredentialsFor } from './lockdown/ensure';
 import { createBackup, listBackups, pruneBackups, type BackupDeps } from './backup/backups';
 import { createBackupScheduler } from './backup/schedule';
+import { restoreBackup, stackControlFrom } from './backup/restore';
+import { stackLogin } from './lockdown/credentials';
+import { lockdownChecks } from './lockdown/doctor-checks';
+import { remoteWriteStatus } from './remote-write/status';
 import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
@@ -116,7 +120,7 @@ export function createCore(deps: CoreDeps): Core {
     onInstalled: () => void stack.init().catch((err: unknown) => logger.error({ err }, 'looking for installed binaries failed')),
   });
   // Backups (main/core/backup): the daily schedule runs here; `lookout backup` and the contract call the same functions.
-  const backupDeps: BackupDeps = { paths, settings: () => settings.current(), access, clock: deps.clock, logger, lookoutVersion: deps.version };
+  const backupDeps: BackupDeps = { paths, settings: () => settings.current(), access, clock: deps.clock, logger, lookoutVersion: deps.version, snapshotStore: (dir) => signals.backupStore(dir) };
   const backupSchedule = createBackupScheduler({
     clock: deps.clock,
     settings: () => settings.current(),
@@ -206,6 +210,26 @@ export function createCore(deps: CoreDeps): Core {
     ...alerting.handlers,
     ...signals.handlers,
     ...installs.handlers,
+    'backup:list': async () => ({ ...(await listBackups(backupDeps)), nextScheduledAt: backupSchedule.nextRunAt() }),
+    'backup:create': (req) => createBackup(backupDeps, req),
+    'backup:restore': (req) =>
+      restoreBackup(
+        {
+          ...backupDeps,
+          stack: stackControlFrom({ get: async () => snapshot(), start: async (r) => (await stack.start(r.components), snapshot()), stop: async (r) => (await stack.stop(r.components), snapshot()) }),
+          restoreStore: (dir, files) => signals.restoreStore(dir, files),
+        },
+        req.id,
+        { passphrase: req.passphrase },
+      ),
+    'backup:prune': (req) => pruneBackups(backupDeps, req.keep),
+    'remoteWrite:status': () => remoteWriteStatus({ access, targets: settings.current().stack.remoteWrite }),
+    'lockdown:status': async () => ({ enabled: settings.current().stack.lockdown.enabled, checks: await lockdownChecks(settings.current(), paths) }),
+    'stack:credentials': async () => {
+      const login = await stackLogin(paths);
+      if (!login) throw Object.assign(new Error('lock-down is off (stack.lockdown.enabled): the stack asks for no login'), { code: 'not_found', status: 404 });
+      return login;
+    },
   } satisfies Handlers;
 
   return {

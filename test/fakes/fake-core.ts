@@ -190,6 +190,34 @@ export class FakeCore implements Core {
       this.record('install:cancel', req);
       return this.install;
     },
+    'backup:list': async (req) => {
+      this.record('backup:list', req);
+      return { dir: `${this.paths.home}/backups`, backups: [], unreadable: [], nextScheduledAt: null };
+    },
+    'backup:create': async (req) => {
+      this.record('backup:create', req);
+      throw new Error('the fake core makes no backups');
+    },
+    'backup:restore': async (req) => {
+      this.record('backup:restore', req);
+      throw new Error('the fake core restores nothing');
+    },
+    'backup:prune': async (req) => {
+      this.record('backup:prune', req);
+      return { kept: [], deleted: [] };
+    },
+    'remoteWrite:status': async (req) => {
+      this.record('remoteWrite:status', req);
+      return { targets: [] };
+    },
+    'lockdown:status': async (req) => {
+      this.record('lockdown:status', req);
+      return { enabled: true, checks: [] };
+    },
+    'stack:credentials': async (req) => {
+      this.record('stack:credentials', req);
+      return { user: 'lookout', password: 'fake-stack-password' };
+    },
   };
 
   /** What services:list answers; tests set it. */

@@ -8,6 +8,8 @@
  * Every log record passes the analysis (pattern, logged duration, new error patterns) before the store.
  * The store is one DuckDB file in the home; the handlers here answer the traces:* and logs:* channels.
  */
+import { copyFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ComponentId } from '../../../common/model';
@@ -29,6 +31,8 @@ import { createOffsetFilter } from './offset-filter';
 const TAIL_LINES = 200;
 const TAIL_EVERY_MS = 1_000;
 const SAVE_STATE_EVERY_MS = 60_000;
+/** The store's file name inside a backup. */
+const STORE_FILE = 'telemetry.duckdb';
 
 export interface SignalsDeps {
   paths: Paths;
@@ -57,6 +61,10 @@ export interface Signals {
   applySettings(): Promise<void>;
   /** The OTLP receiver's port while it runs. */
   receiverPort(): number | null;
+  /** Copy the telemetry store into `dir` for a backup; the file names written. */
+  backupStore(dir: string): Promise<string[]>;
+  /** Replace the telemetry store with a backup's copy: close it, put the file in place, open it again. */
+  restoreStore(dir: string, files: string[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -197,6 +205,17 @@ export function createSignals(deps: SignalsDeps): Signals {
       }
     },
     tracing: () => tracing,
+    async backupStore(dir) {
+      await ready().store.backupTo(path.join(dir, STORE_FILE));
+      return [STORE_FILE];
+    },
+    async restoreStore(dir, files) {
+      if (!files.includes(STORE_FILE)) return;
+      await this.dispose();
+      await rm(`${deps.paths.telemetryStore}.wal`, { force: true });
+      await copyFile(path.join(dir, STORE_FILE), deps.paths.telemetryStore);
+      await this.start();
+    },
     receiverPort: () => pipeline?.receiverPort() ?? null,
     async applySettings() {
       const settings = deps.settings();

@@ -65,6 +65,8 @@ export interface TelemetryStore {
   applyRetention(): Promise<RetentionResult>;
   /** Bytes the data takes (used blocks + WAL), as the size limit sees it. */
   usedBytes(): Promise<number>;
+  /** Write a consistent copy of everything stored so far into a new DuckDB file (for a backup). */
+  backupTo(target: string): Promise<void>;
   stats(): TelemetryStoreStats;
   /** Flush, checkpoint and close; the sink drops (and counts) whatever comes after. */
   close(): Promise<void>;
@@ -93,6 +95,8 @@ async function openDatabase(file: string, opts: TelemetryStoreOptions): Promise<
 }
 
 /** Open (or create) the store. Throws StoreOpenError naming the file when it cannot be used. */
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
 export async function openTelemetryStore(opts: TelemetryStoreOptions): Promise<TelemetryStore> {
   const { file, clock } = opts;
   await mkdir(path.dirname(file), { recursive: true });
@@ -207,6 +211,19 @@ export async function openTelemetryStore(opts: TelemetryStoreOptions): Promise<T
     },
     applyRetention: runRetention,
     usedBytes: () => usedBytes(maint),
+    async backupTo(target) {
+      spanBuffer.flushNow();
+      logBuffer.flushNow();
+      // DuckDB copies a database inside one transaction: consistent while writes go on, and no file copy
+      // of a database that is open for writing.
+      const db = String(((await (await maint.runAndReadAll('SELECT current_database() AS db')).getRowObjectsJS())[0] as { db: string }).db);
+      await maint.run(`ATTACH ${sqlString(target)} AS lookout_backup`);
+      try {
+        await maint.run(`COPY FROM DATABASE "${db.replace(/"/g, '""')}" TO lookout_backup`);
+      } finally {
+        await maint.run('DETACH lookout_backup');
+      }
+    },
     stats: () => ({ spans: spanBuffer.stats(), logs: logBuffer.stats(), droppedAfterClose, movedAsideTo, lastRetention }),
     async close() {
       if (closed) return;
