@@ -2,7 +2,8 @@
  * Log ingest throughput (issue 12): lines/s of the line parser for the kit's JSON, Prometheus' logfmt
  * and plain lines; and follow + parse of a 1 M-line NDJSON file (the kit's schema, as a reference
  * service writes it) from the first byte to the last record handed to a counting sink, with offsets
- * checkpointed as in production. The lead points the sink at the real store later.
+ * checkpointed as in production; then the same file the way Lookout ingests it: followed, parsed, given its
+ * pattern and logged duration by the log analysis, and written to the DuckDB telemetry store.
  * Run alone: `node --import tsx scripts/bench/logs-ingest.ts` (LOGS_BENCH_LINES=… for the file size).
  */
 import { createWriteStream } from 'node:fs';
@@ -17,6 +18,9 @@ import { createFileFollower } from '../../main/core/logs/follow/follower';
 import { createOffsetsStore } from '../../main/core/logs/follow/offsets-store';
 import { parseLine } from '../../main/core/logs/parse/parse-line';
 import { toRecords } from '../../main/core/logs/to-records';
+import { createLogAnalysis } from '../../main/core/signals/log-analysis';
+import { openTelemetryStore } from '../../main/core/store/telemetry-store';
+import { Registry } from 'prom-client';
 import { machine, type BenchSection } from './report';
 
 const FILE_LINES = Number(process.env.LOGS_BENCH_LINES ?? 1_000_000);
@@ -51,19 +55,21 @@ async function writeNdjson(file: string, n: number): Promise<number> {
   return (await fs.stat(file)).size;
 }
 
-async function followRate(dir: string): Promise<{ seconds: number; bytes: number; records: number; rss: number }> {
-  const file = path.join(dir, 'big.ndjson');
-  const bytes = await writeNdjson(file, FILE_LINES);
+type Sink = (records: ReturnType<typeof toRecords>) => void;
+
+async function followRate(dir: string, file: string, bytes: number, sink: Sink = () => undefined, settled: () => Promise<number> = async () => FILE_LINES): Promise<{ seconds: number; bytes: number; records: number; rss: number }> {
   let records = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const follower = createFileFollower({
-    offsets: createOffsetsStore(path.join(dir, 'state')),
+    offsets: createOffsetsStore(path.join(dir, `state-${Math.random()}`)),
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     watch: false,
     deliver(batch) {
-      records += toRecords(batch).length;
+      const recs = toRecords(batch);
+      sink(recs);
+      records += recs.length;
       if (records >= FILE_LINES) done();
     },
   });
@@ -76,6 +82,8 @@ async function followRate(dir: string): Promise<{ seconds: number; bytes: number
   await finished;
   clearInterval(keepAlive);
   if (records < FILE_LINES) throw new Error(`follow+parse stopped at ${records} of ${FILE_LINES} records`);
+  const stored = await settled();
+  if (stored < FILE_LINES) throw new Error(`only ${stored} of ${FILE_LINES} records reached the sink's end`);
   const seconds = (performance.now() - t0) / 1000;
   await follower.stop();
   return { seconds, bytes, records, rss: process.memoryUsage().rss };
@@ -87,9 +95,21 @@ export async function benchLogsIngest(): Promise<BenchSection> {
   const plain = parseRate(plainLine);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lookout-bench-logs-'));
   try {
-    const f = await followRate(dir);
+    const file = path.join(dir, 'big.ndjson');
+    const bytes = await writeNdjson(file, FILE_LINES);
+    const f = await followRate(dir, file, bytes);
+    // The same file into the real store, through the analysis every record gets in Lookout.
+    const registry = new Registry();
+    const store = await openTelemetryStore({ file: path.join(dir, 'telemetry.duckdb'), clock: systemClock });
+    const analysis = await createLogAnalysis({ stateFile: path.join(dir, 'analysis.json'), registry, logger: pino({ level: 'silent' }) });
+    const stored = await followRate(dir, file, bytes, (recs) => store.sink.logs(analysis.annotate(recs)), async () => {
+      store.flush();
+      return store.stats().logs.written;
+    });
+    const errors = await store.logs.logErrors({ fromUs: 0, toUs: Date.now() * 1000 });
+    await store.close();
     const k = (n: number) => `${Math.round(n / 1000).toLocaleString('en')} k lines/s`;
-    console.log(`parse: JSON ${k(json)}, logfmt ${k(logfmt)}, plain ${k(plain)}; follow+parse ${f.records} lines in ${f.seconds.toFixed(2)} s`);
+    console.log(`parse: JSON ${k(json)}, logfmt ${k(logfmt)}, plain ${k(plain)}; follow+parse ${f.records} lines in ${f.seconds.toFixed(2)} s; into the store ${stored.seconds.toFixed(2)} s`);
     const body = `Preliminary: measured on a shared machine (${machine()}), other work running beside it.
 
 | what | figure |
@@ -98,6 +118,7 @@ export async function benchLogsIngest(): Promise<BenchSection> {
 | parse, Prometheus logfmt lines | ${k(logfmt)} |
 | parse, plain lines (time + level detected) | ${k(plain)} |
 | follow + parse, ${f.records.toLocaleString('en')}-line NDJSON file (${(f.bytes / 2 ** 20).toFixed(0)} MiB) into a counting sink | ${f.seconds.toFixed(2)} s = ${k(f.records / f.seconds)}, ${(f.bytes / 2 ** 20 / f.seconds).toFixed(0)} MiB/s; RSS after ${(f.rss / 2 ** 20).toFixed(0)} MiB |
+| the same file into the telemetry store (follow, parse, template mining, logged durations, DuckDB) | ${stored.seconds.toFixed(2)} s = ${k(stored.records / stored.seconds)}; ${errors.groups.reduce((n, g) => n + g.count, 0).toLocaleString('en')} error lines in ${errors.groups.length} pattern(s) afterwards |
 
 Parse rates are the best of three runs over ${PARSE_LINES.toLocaleString('en')} lines after a warm-up run; follow + parse is
 one run from the follower's start to the last record, offsets checkpointed every second.`;

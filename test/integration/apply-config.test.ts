@@ -85,8 +85,8 @@ describe('applyConfig with the real promtool and amtool', () => {
     expect([...(await applyConfig(opts())).changed]).toEqual([]);
     // The Prometheus datasource's timeInterval follows the scrape interval ($__rate_interval depends on it).
     expect([...(await applyConfig(opts({ stack: { scrapeInterval: '30s' } }))).changed].sort()).toEqual(['grafana', 'prometheus']);
-    // Lookout's port is both a scrape target and the webhook address.
-    expect([...(await applyConfig(opts({ stack: { scrapeInterval: '30s' }, lookout: { port: 19469 } }))).changed].sort()).toEqual(['alertmanager', 'prometheus']);
+    // Lookout's port is a scrape target, the webhook address and where Grafana's exemplar links open a trace.
+    expect([...(await applyConfig(opts({ stack: { scrapeInterval: '30s' }, lookout: { port: 19469 } }))).changed].sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
   });
 
   it('keeps the live files byte-identical when promtool rejects a rule file, and says why', async () => {

@@ -106,7 +106,8 @@ describe('lookout demo: logs, IPC and faults', () => {
       for (const l of completed) {
         expect(typeof l.request_id, `${name} line ${JSON.stringify(l)}`).toBe('string');
         expect(l.trace_id).toMatch(/^[0-9a-f]{32}$/);
-        expect(l).toMatchObject({ service: name, level: expect.stringMatching(/^(info|debug)$/) });
+        // A 5xx is the service failing, logged as an error; anything else at info (health checks at debug).
+        expect(l).toMatchObject({ service: name, level: (l.status as number) >= 500 ? 'error' : expect.stringMatching(/^(info|debug)$/) });
       }
     }
   });

@@ -118,7 +118,12 @@ describe('remote write to the real VictoriaMetrics', () => {
       const body = await getJson<{ data: { result: unknown[] } }>(`${vm.url}/api/v1/query?query=${encodeURIComponent('up{job="prometheus",machine="lookout-it"}')}`, vm.headers);
       return body.data.result.length === 1;
     }, 60_000, 1_000);
-    const jobs = await getJson<{ data: string[] }>(`${vm.url}/api/v1/label/job/values`, vm.headers);
+    // Each job's first samples travel in their own batches: wait until every one has arrived.
+    const jobs = await waitFor('every job in VictoriaMetrics', async () => {
+      await vm.flush();
+      const found = await getJson<{ data: string[] }>(`${vm.url}/api/v1/label/job/values`, vm.headers);
+      return JOBS.every((j) => found.data.includes(j)) ? found : null;
+    }, 60_000, 1_000);
     for (const j of JOBS) expect(jobs.data).toContain(j);
     const goInProm = await getJson<{ data: { result: unknown[] } }>(prom(`/api/v1/query?query=${encodeURIComponent('go_goroutines')}`), auth);
     expect(goInProm.data.result.length).toBeGreaterThan(0);

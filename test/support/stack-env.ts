@@ -53,8 +53,9 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
     },
     // The OTLP receiver on a free port too, so a test never takes the user's 4318 or another test's.
     traces: { receiver: { port: otlp } },
-    ...extra(ports),
   };
+  // Deep, so a test that sets stack.components keeps the test home's other stack settings (lock-down off).
+  mergeInto(settings as Record<string, unknown>, extra(ports) as Record<string, unknown>);
   const writeSettings = (s: unknown) => writeFile(path.join(home, 'settings.json'), JSON.stringify(s, null, 2));
   await writeSettings(settings);
   return {
@@ -81,6 +82,16 @@ export async function makeHome(extra: (ports: TestHome['ports']) => Partial<Sett
       await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
+}
+
+/** Merge `extra` into `base`: objects field by field, anything else (arrays included) replaced. */
+function mergeInto(base: Record<string, unknown>, extra: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(extra)) {
+    const current = base[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (isObject(current) && isObject(value)) mergeInto(current, value);
+    else base[key] = value;
+  }
 }
 
 /** Live processes whose command line mentions `needle` (the test home): what the stack really left running. */
