@@ -101,7 +101,8 @@ describe('every request has its log line in the store, across a SIGKILL of Looko
       return Number(body.data.result[0]?.value[1] ?? 0);
     };
     const guiCount = await waitFor('Prometheus to count every request', async () => ((await counted('gui', '/api/complete')) === sent ? sent : null), 30_000);
-    const llmCount = await counted('llm', '/v1/completions');
+    // Every GUI request makes one LLM request; wait for Prometheus' next scrape of the LLM to count them all.
+    const llmCount = await waitFor('Prometheus to count every LLM request', async () => ((await counted('llm', '/v1/completions')) === guiCount ? guiCount : null), 30_000);
     const lines = async (service: string, route: string) => {
       const r = await api.logs.search({ service, text: 'request completed', fromUs: (start - 60_000) * 1000, limit: 10_000 });
       return r.lines.filter((l) => l.attributes.route === route);
