@@ -31,6 +31,8 @@ import { createOffsetFilter } from './offset-filter';
 const TAIL_LINES = 200;
 const TAIL_EVERY_MS = 1_000;
 const SAVE_STATE_EVERY_MS = 60_000;
+/** Rows waiting in the store's log buffer beyond which they are written at once (its cap is 200,000). */
+const BACKLOG_ROWS = 50_000;
 /** The store's file name inside a backup. */
 const STORE_FILE = 'telemetry.duckdb';
 
@@ -100,6 +102,9 @@ export function createSignals(deps: SignalsDeps): Signals {
     if (!fresh.length) return;
     analysis.annotate(fresh);
     pipeline.addLogs(fresh);
+    // Backpressure: a backlog (a big file followed from its start) is written here and now rather than
+    // queued past the store's buffer, where it would be dropped; the follower waits meanwhile.
+    if (pipeline.store.stats().logs.pending > BACKLOG_ROWS) pipeline.store.flush();
     for (const r of fresh.slice(-TAIL_LINES)) tail.push(lineOf(r));
     if (tail.length > TAIL_LINES) tail = tail.slice(-TAIL_LINES);
     tailTimer ??= clock.setTimeout(flushTail, TAIL_EVERY_MS);
