@@ -144,10 +144,23 @@ export interface CollectorStatus {
   lastSuccessAt: number | null;
 }
 
-/** What the machine view needs on open: recent samples (oldest first) and collector health. */
+/** What the machine is (read once): names the live counters do not carry. Unknown fields are null, never guessed. */
+export interface MachineInfo {
+  cpu: string | null;
+  cores: number | null;
+  os: string | null;
+  /** GPU models; empty when none was found. */
+  gpus: string[];
+  /** Why something is missing (no GPU found), or null. */
+  reason: string | null;
+}
+
+/** What the machine view needs on open: recent samples (oldest first), collector health and what the machine is. */
 export interface MetricsSnapshot {
   samples: MetricsSample[];
   collectors: CollectorStatus[];
+  /** Absent until it has been read once. */
+  machine?: MachineInfo;
 }
 
 /** Ranges the machine view can show beyond the live ring buffer. */

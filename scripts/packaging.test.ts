@@ -24,5 +24,22 @@ describe('electron-builder.yml', () => {
     expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([1024, 1024]);
     // Only the built app goes in, without source maps.
     expect(config.files).toEqual(expect.arrayContaining(['dist/**', 'package.json', '!**/*.map']));
+    // The fuses close the ways to run other code inside the signed app.
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    });
+  });
+
+  it('packs only what the app runs: the UI libraries are bundled into dist/renderer, so they are build dependencies', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const bundled of ['react', 'react-dom', 'zustand', '@grafana/grafana-foundation-sdk']) {
+      expect(pkg.dependencies[bundled], bundled).toBeUndefined();
+      expect(pkg.devDependencies[bundled], bundled).toBeDefined();
+    }
   });
 });

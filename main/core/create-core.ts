@@ -12,6 +12,7 @@ import { checkReceivers } from './alerts/receiver-check';
 import { ensureWebhookToken } from './secrets';
 import { ensureGrafanaSecrets, grafanaCredentials } from './grafana/credentials';
 import { loadHistory } from './metrics/history';
+import { createMachineInfo } from './metrics/machine-info';
 import { createNativeMetrics } from './metrics/native-metrics';
 import { RingBuffer } from './metrics/ring-buffer';
 import { createPrometheusClient } from './prometheus/client';
@@ -132,6 +133,7 @@ export function createCore(deps: CoreDeps): Core {
     create: (opts) => createBackup(backupDeps, opts),
     prune: (keep) => pruneBackups(backupDeps, keep),
   });
+  const machineInfo = createMachineInfo();
   /** Live samples for sparklines: 15 minutes at the 1 s UI interval. */
   const live = new RingBuffer<MetricsSample>(900);
   // Native collectors (main/core/metrics): their series join this /metrics; each live sample goes to the ring buffer and the UI.
@@ -196,7 +198,7 @@ export function createCore(deps: CoreDeps): Core {
       await stack.restart(req.components);
       return snapshot();
     },
-    'metrics:get': async () => ({ samples: live.toArray(), collectors: native.statuses() }),
+    'metrics:get': async () => ({ samples: live.toArray(), collectors: native.statuses(), machine: await machineInfo() }),
     'grafana:credentials': async () => grafanaCredentials(paths, settings.current()),
     'metrics:history': async (req) => loadHistory(prometheus, req.range, deps.clock.now()),
     'metrics:ping': async (req) => {
