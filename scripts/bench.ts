@@ -3,6 +3,7 @@
  * section per module in scripts/bench/). BENCH_ONLY=stack or BENCH_ONLY=metrics,traces runs those sections;
  * the file keeps the other sections' last figures.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { benchAlerts } from './bench/alerts';
 import { benchBackup } from './bench/backup';
@@ -30,10 +31,19 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Bool
 const unknown = only.filter((s) => !(s in SECTIONS));
 if (unknown.length) throw new Error(`BENCH_ONLY names unknown sections: ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
 
+/** Figures from a busy machine read low; the load average beside them says how busy it was. */
+function loadNote(before: number, after: number): string {
+  const cores = os.cpus().length;
+  const busy = Math.max(before, after) > cores * 0.75 ? ' — other work shared the machine, so these figures read low' : '';
+  return `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${before.toFixed(2)} before, ${after.toFixed(2)} after, on ${cores} cores${busy}._`;
+}
+
 const fresh: BenchSection[] = [];
 for (const name of only) {
   console.log(`\n=== bench: ${name} ===`);
-  fresh.push(await SECTIONS[name]!());
+  const before = os.loadavg()[0]!;
+  const section = await SECTIONS[name]!();
+  fresh.push({ ...section, body: `${section.body}\n\n${loadNote(before, os.loadavg()[0]!)}` });
 }
 const md = await writeBenchmarks(path.resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md'), fresh);
 console.log(`\n${md}`);

@@ -81,7 +81,7 @@ async function run(): Promise<BenchSection> {
     await core.dispose({ stopStack: true });
     await env.cleanup();
   }
-  const body = `Preliminary (the machine is shared with other work). A TSDB of ${SERIES.toLocaleString('en')} series × ${SAMPLES_PER_SERIES.toLocaleString('en')} samples
+  const body = `A TSDB of ${SERIES.toLocaleString('en')} series × ${SAMPLES_PER_SERIES.toLocaleString('en')} samples
 (${(SERIES * SAMPLES_PER_SERIES).toLocaleString('en')} samples at 15 s of integers hashed from (series, step), as hard to compress as a busy gauge;
 ${samplesInTsdb.toLocaleString('en')} samples in the last snapshot (the fixture and what Prometheus had scraped by then); built by promtool in ${s(buildMs)}), served by the real Prometheus behind lock-down; \`createBackup\` and
 \`restoreBackup\` (\`main/core/backup/\`), ${RUNS} runs. Restore includes the full archive verification, the stop, the swap, the

@@ -91,7 +91,7 @@ export async function benchInstall(): Promise<BenchSection> {
     const p = phases[c]!;
     return `| ${c} | ${(sizes[c]! / 2 ** 20).toFixed(1)} MiB | ${s(median(single[c]!))} | ${s(Math.max(...single[c]!))} | ${PHASES.map((ph) => s(median(p[ph]))).join(' | ')} |`;
   });
-  const body = `Preliminary (the machine is shared with other work). Release installer (\`main/core/install/release-installer.ts\`)
+  const body = `Release installer (\`main/core/install/release-installer.ts\`)
 against a loopback mirror serving archives in the official layout built from the Debian binaries
 (gzip -6, like upstream's), a fresh \`LOOKOUT_HOME\` per run, ${RUNS} runs. Loopback has no bandwidth
 limit: over a real connection add archive size ÷ bandwidth to the download phase (e.g. ${(sizes.prometheus! / 2 ** 20).toFixed(0)} MiB at 50 Mbit/s ≈ ${((sizes.prometheus! * 8) / 50e6).toFixed(0)} s for Prometheus).

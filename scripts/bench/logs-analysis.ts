@@ -169,8 +169,7 @@ Error extraction input: ${gen.lines.toLocaleString('en')} generated pino-style l
 scripts/bench/ndjson-logs.ts). \`${jqVersion} -c 'select(.level=="error")' FILE > /dev/null\` against the extractor
 (select error/fatal, mine each error's template, group with counts, first/last seen, services, example trace; ${ours.groups} groups),
 both as processes, alternating, page cache warm; both found ${ours.errors.toLocaleString('en')} error lines.
-The extractor in-process (no node start-up): ${inProcessMs.toFixed(0)} ms, ${inProcess.groups.length} groups.
-Preliminary: the machine is shared with other work while this runs.`,
+The extractor in-process (no node start-up): ${inProcessMs.toFixed(0)} ms, ${inProcess.groups.length} groups.`,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { toRecords } from '../../main/core/logs/to-records';
 import { createLogAnalysis } from '../../main/core/signals/log-analysis';
 import { openTelemetryStore } from '../../main/core/store/telemetry-store';
 import { Registry } from 'prom-client';
-import { machine, type BenchSection } from './report';
+import type { BenchSection } from './report';
 
 const FILE_LINES = Number(process.env.LOGS_BENCH_LINES ?? 1_000_000);
 const PARSE_LINES = 200_000;
@@ -110,9 +110,7 @@ export async function benchLogsIngest(): Promise<BenchSection> {
     await store.close();
     const k = (n: number) => `${Math.round(n / 1000).toLocaleString('en')} k lines/s`;
     console.log(`parse: JSON ${k(json)}, logfmt ${k(logfmt)}, plain ${k(plain)}; follow+parse ${f.records} lines in ${f.seconds.toFixed(2)} s; into the store ${stored.seconds.toFixed(2)} s`);
-    const body = `Preliminary: measured on a shared machine (${machine()}), other work running beside it.
-
-| what | figure |
+    const body = `| what | figure |
 | --- | --- |
 | parse, kit JSON lines (pino schema with trace ids, 11 fields) | ${k(json)} |
 | parse, Prometheus logfmt lines | ${k(logfmt)} |

@@ -258,7 +258,7 @@ export async function benchTraces(): Promise<BenchSection> {
 
     const p95 = (xs: number[]) => quantile(xs, 0.95);
     const perMillion = (bytes: number, n: number) => `${((bytes / 2 ** 20) * (1_000_000 / n)).toFixed(0)} MiB`;
-    const body = `Preliminary: the 2-core machine was shared with other work while this ran. Store: DuckDB (\`@duckdb/node-api\`),
+    const body = `Store: DuckDB (\`@duckdb/node-api\`),
 one file, 256 MB memory limit, 2 threads; writes through the batched appender (5,000 rows or 500 ms).
 
 | figure | goal | measured | goal met |
