@@ -24,7 +24,8 @@ export function nothingInstalled(status: InstallStatus): boolean {
 /**
  * First run: what is missing, the ways to install it found on this Mac (install:status), and one
  * "Install everything" with a progress line per component. Shows nothing once something is installed,
- * unless installs were started from here (it stays until they are all finished and seen).
+ * unless installs were started from here: then it stays (across remounts) until Done is pressed, so mount it
+ * unconditionally at the top of the overview.
  */
 export function OnboardingPanel({ api }: { api: Api }) {
   const connect = useInstallStore((s) => s.connect);
@@ -40,7 +41,8 @@ export function OnboardingPanel({ api }: { api: Api }) {
   const dismissError = useInstallStore((s) => s.dismissError);
   // Until the user picks one, install:start goes without a source, so the install.source setting decides.
   const [source, setSource] = useState<InstallSourceChoice | null>(null);
-  const [startedHere, setStartedHere] = useState(false);
+  const startedHere = useInstallStore((s) => s.onboarding);
+  const setOnboarding = useInstallStore((s) => s.setOnboarding);
 
   if (!status) return error ? <ErrorBanner message={error} onDismiss={dismissError} /> : null;
   if (!nothingInstalled(status) && !startedHere) return null;
@@ -74,14 +76,18 @@ export function OnboardingPanel({ api }: { api: Api }) {
       </fieldset>
 
       <div>
-        {anyRunning ? (
+        {startedHere && !anyRunning && missing.length === 0 ? (
+          <Button variant="primary" onClick={() => setOnboarding(false)}>
+            Done
+          </Button>
+        ) : anyRunning ? (
           <Button onClick={() => void cancel()}>Cancel all</Button>
         ) : (
           <Button
             variant="primary"
             disabled={starting || missing.length === 0}
             onClick={() => {
-              setStartedHere(true);
+              setOnboarding(true);
               void start(undefined, source ?? undefined);
             }}
           >

@@ -106,7 +106,7 @@ describe('OnboardingPanel', () => {
       'install:start': () => ({ started: ['node_exporter', 'prometheus'], skipped: [] }),
       'install:cancel': () => current,
     });
-    render(<OnboardingPanel api={fake.api} />);
+    const view = render(<OnboardingPanel api={fake.api} />);
     await flush();
     expect(screen.getByRole('heading', { name: 'Set up the stack' })).toBeTruthy();
     const runtimes = screen.getByRole('list', { name: 'Ways to install found' });
@@ -134,6 +134,18 @@ describe('OnboardingPanel', () => {
     await flush();
     expect(within(screen.getByRole('listitem', { name: 'Prometheus' })).getByText('installed 3.14.0')).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Set up the stack' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Done' })).toBeNull();
+
+    // The other lands too: the panel survives a remount (the overview re-rendering) and goes once Done is pressed.
+    current = status([row('node_exporter', { installed: true, version: '1.12.1' }), row('prometheus', { installed: true, version: '3.14.0', origin: 'release' }), row('jaeger', { enabled: false })], true);
+    act(() => fake.emit('install:progress', { component: 'node_exporter', source: 'release', phase: 'done', message: 'installed' }));
+    await flush();
+    view.unmount();
+    render(<OnboardingPanel api={fake.api} />);
+    await flush();
+    expect(screen.getByRole('heading', { name: 'Set up the stack' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(screen.queryByRole('heading', { name: 'Set up the stack' })).toBeNull();
   });
 
   it('sends no source unless one is picked, disables Homebrew when it is missing, and shows nothing once something is installed', async () => {

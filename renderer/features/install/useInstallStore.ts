@@ -14,6 +14,8 @@ export interface InstallStore {
   skipped: Partial<Record<InstallComponentId, string>>;
   /** An install:start call is in flight. */
   starting: boolean;
+  /** "Install everything" was pressed in the onboarding panel: it stays up (also across remounts) until dismissed. */
+  onboarding: boolean;
   /** Last failed call, in words; cleared by the next successful call. */
   error: string | null;
   api: Api | null;
@@ -24,6 +26,7 @@ export interface InstallStore {
   /** Cancel installs under way (all when omitted). */
   cancel(components?: InstallComponentId[]): Promise<void>;
   refresh(): Promise<void>;
+  setOnboarding(on: boolean): void;
   dismissError(): void;
 }
 
@@ -53,6 +56,7 @@ export const useInstallStore = create<InstallStore>()((set, get) => ({
   progress: {},
   skipped: {},
   starting: false,
+  onboarding: false,
   error: null,
   api: null,
 
@@ -119,10 +123,11 @@ export const useInstallStore = create<InstallStore>()((set, get) => ({
     }
   },
 
+  setOnboarding: (onboarding) => set({ onboarding }),
   dismissError: () => set({ error: null }),
 }));
 
 /** For tests: back to the state before any connect. */
 export function resetInstallStore(): void {
-  useInstallStore.setState({ status: null, progress: {}, skipped: {}, starting: false, error: null, api: null });
+  useInstallStore.setState({ status: null, progress: {}, skipped: {}, starting: false, onboarding: false, error: null, api: null });
 }
