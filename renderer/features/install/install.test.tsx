@@ -4,6 +4,7 @@ import type { InstallComponentId, InstallComponentStatus, InstallStatus } from '
 import { fakeApi } from '../../../test/fakes/fake-api';
 import { InstallButton } from './InstallButton';
 import { OnboardingPanel } from './OnboardingPanel';
+import { UpgradeButton } from './UpgradeButton';
 import { percentOf, resetInstallStore, useInstallStore } from './useInstallStore';
 
 const row = (component: InstallComponentId, patch: Partial<InstallComponentStatus> = {}): InstallComponentStatus => ({
@@ -174,4 +175,30 @@ it('the store follows install:progress only while connected', async () => {
   expect(fake.listenerCount('install:progress')).toBe(1);
   off();
   expect(fake.listenerCount('install:progress')).toBe(0);
+});
+
+describe('UpgradeButton', () => {
+  it('shows the newer release version, upgrades by release download, and says to restart once it is in place', async () => {
+    let current = status([row('prometheus', { installed: true, version: '3.13.2', origin: 'release', upgrade: { component: 'prometheus', source: 'release', installed: '3.13.2', available: '3.14.0', newer: true } })]);
+    const fake = fakeApi({ 'install:status': () => current, 'install:start': () => ({ started: ['prometheus'], skipped: [] }) });
+    render(<UpgradeButton api={fake.api} component={{ id: 'prometheus', name: 'Prometheus' }} />);
+    await flush();
+    expect(screen.getByText('3.14.0 available (installed 3.13.2)')).toBeTruthy();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Upgrade Prometheus to 3.14.0' })));
+    expect(fake.calls.find((c) => c.channel === 'install:start')?.req).toEqual({ components: ['prometheus'], source: 'release' });
+    act(() => fake.emit('install:progress', { component: 'prometheus', source: 'release', phase: 'unpacking', percent: 80, message: '' }));
+    expect(screen.getByText('80 %')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Cancel upgrading Prometheus' })).toBeTruthy();
+    current = status([row('prometheus', { installed: true, version: '3.14.0', origin: 'release' })]);
+    act(() => fake.emit('install:progress', { component: 'prometheus', source: 'release', phase: 'done', message: '' }));
+    await flush();
+    expect(screen.getByText('Upgraded; restart Prometheus to run the new version.')).toBeTruthy();
+  });
+
+  it('shows nothing without a newer version', async () => {
+    const fake = fakeApi({ 'install:status': () => status([row('prometheus', { installed: true, version: '3.14.0', origin: 'release' })]) });
+    const { container } = render(<UpgradeButton api={fake.api} component={{ id: 'prometheus', name: 'Prometheus' }} />);
+    await flush();
+    expect(container.textContent).toBe('');
+  });
 });
