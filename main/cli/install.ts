@@ -6,6 +6,7 @@ import { componentSearch } from '../core/install/layout';
 import { installersFor } from '../core/install/service';
 import { findBinary } from '../core/stack/binaries';
 import { spec } from '../core/stack/catalog';
+import { InstallError } from '../core/install/errors';
 import { CliError, EXIT, homePaths, str, usageError, type Command } from './command';
 import { loadSettings } from './doctor';
 
@@ -13,6 +14,9 @@ const USAGE = `  install [components...] [--source auto|brew|release]
                                Install the components (the enabled, missing ones when none are named): Homebrew
                                where it has a formula, else the official release archive, checked against its
                                published SHA-256 sums; progress per component; Ctrl-C cancels cleanly
+  install --rollback|--confirm components...
+                               After a release upgrade: switch back to the previous version (it did not run), or
+                               keep the new one and delete the others; the data is not touched
 `;
 
 /**
@@ -22,8 +26,9 @@ const USAGE = `  install [components...] [--source auto|brew|release]
 export const installCommand: Command = {
   name: 'install',
   usage: USAGE,
-  options: { source: { type: 'string' } },
+  options: { source: { type: 'string' }, rollback: { type: 'boolean' }, confirm: { type: 'boolean' } },
   async run(ids, flags) {
+    if (flags.rollback === true || flags.confirm === true) return switchVersions(ids, flags);
     const source = (str(flags.source) ?? undefined) as SourceChoice | undefined;
     if (source !== undefined && !['auto', 'brew', 'release'].includes(source)) throw usageError(`--source must be auto, brew or release (got ${source})`, USAGE);
     const unknown = ids.filter((id) => !(INSTALL_COMPONENT_IDS as readonly string[]).includes(id));
@@ -70,3 +75,40 @@ export const installCommand: Command = {
     }
   },
 };
+
+/**
+ * `lookout install --rollback|--confirm <components>`: the release installer's upgrade protocol
+ * (main/core/install/activation.ts) from the CLI. An upgrade switches `current` to the new version and keeps
+ * the old one as `previous`; rollback points `current` back, confirm deletes every other version. The
+ * component runs the switched binary from its next start.
+ */
+async function switchVersions(ids: string[], flags: Record<string, unknown>): Promise<number> {
+  if (flags.rollback === true && flags.confirm === true) throw usageError('--rollback and --confirm cannot be used together', USAGE);
+  if (flags.source !== undefined) throw usageError('--source applies to an install, not to --rollback or --confirm', USAGE);
+  const action = flags.rollback === true ? 'rollback' : 'confirm';
+  if (!ids.length) throw usageError(`--${action} needs the components to act on (lookout install --${action} prometheus)`, USAGE);
+  const paths = homePaths();
+  const loaded = await loadSettings(paths);
+  if (!loaded.ok) throw new CliError(loaded.error, EXIT.failure);
+  const { release } = installersFor({ home: paths.home, runner: createCommandRunner(), settings: loaded.settings });
+  const unknown = ids.filter((id) => !(INSTALL_COMPONENT_IDS as readonly string[]).includes(id) || !release.supports(id as InstallComponentId));
+  if (unknown.length) throw usageError(`${unknown.join(', ')}: not installed by release download (one of ${INSTALL_COMPONENT_IDS.filter((id) => release.supports(id)).join(', ')})`, USAGE);
+  let failed = 0;
+  for (const id of ids as InstallComponentId[]) {
+    try {
+      if (action === 'rollback') {
+        const version = await release.rollback(id);
+        process.stdout.write(`${id.padEnd(13)} rolled back to ${version}; restart it to run it (lookout stack restart ${id})\n`);
+      } else {
+        const removed = await release.confirm(id);
+        const current = await release.installedVersion(id);
+        process.stdout.write(`${id.padEnd(13)} keeping ${current ?? 'no version'}; ${removed.length ? `removed ${removed.join(', ')}` : 'no other version to remove'}\n`);
+      }
+    } catch (err) {
+      failed++;
+      const fix = err instanceof InstallError ? err.fix : 'run lookout doctor';
+      process.stderr.write(`${id.padEnd(13)} ${action} failed: ${(err as Error).message}\n${' '.repeat(14)}fix: ${fix}\n`);
+    }
+  }
+  return failed ? EXIT.failure : EXIT.ok;
+}

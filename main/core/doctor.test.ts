@@ -96,6 +96,9 @@ describe('runDoctor', () => {
       `port ${s.stack!.components!.prometheus!.port} (Prometheus)`,
       `port ${s.lookout!.port} (Lookout)`,
       'rendered config',
+      // Installers: no Homebrew here, which is fine with install.source "auto"; no Docker check without a docker component.
+      'Homebrew',
+      'Release downloads',
       // Lock-down is on by default; nothing runs here, so each says it is checked once it runs.
       'lock-down: Prometheus',
       'lock-down: Alertmanager',
@@ -186,6 +189,40 @@ describe('runDoctor', () => {
     const check = (await doctor(await input({ stack: { components: { prometheus: { binary: bogus } } } }))).byName('Prometheus binary');
     expect(check.ok).toBe(false);
     expect(check.detail).toBe(`stack.components.prometheus.binary (${bogus}) is not an executable file; using /usr/bin/prometheus (version 2.42.0+ds) instead`);
+  });
+
+  it('reports installer and runtime readiness: Homebrew, release downloads, Docker when a component needs it, each release install', async () => {
+    const empty = path.join(home, 'no-tools');
+    await fs.mkdir(empty);
+    // A complete release install of Alertmanager at an older version than the catalog's, and a dangling one of Prometheus.
+    const am = path.join(home, 'runtimes', 'alertmanager');
+    await fs.mkdir(path.join(am, '0.30.0'), { recursive: true });
+    await fs.writeFile(path.join(am, '0.30.0', '.lookout-install.json'), JSON.stringify({ component: 'alertmanager', version: '0.30.0', archive: 'a.tar.gz', sha256: 'x', binaries: { alertmanager: 'alertmanager' }, installedAt: '2026-12-01T00:00:00Z' }));
+    await fs.symlink('0.30.0', path.join(am, 'current'));
+    await fs.mkdir(path.join(home, 'runtimes', 'prometheus'), { recursive: true });
+    await fs.symlink('3.14.0', path.join(home, 'runtimes', 'prometheus', 'current'));
+
+    const auto = await doctor(await input(), { envPath: empty });
+    expect(auto.byName('Homebrew')).toMatchObject({ ok: true, detail: expect.stringMatching(/Homebrew/), fix: expect.any(String) });
+    expect(auto.byName('Release downloads')).toEqual({ name: 'Release downloads', ok: true, detail: expect.stringMatching(/^release downloads for linux\/(amd64|arm64) from github.com$/) });
+    expect(auto.checks.some((c) => c.name === 'Docker')).toBe(false);
+    expect(auto.byName('alertmanager (release install)')).toEqual({ name: 'alertmanager (release install)', ok: true, detail: expect.stringMatching(/^0\.30\.0 installed; \d+\.\d+\.\d+ is available \(lookout install alertmanager upgrades, keeping the data\)$/) });
+    expect(auto.byName('prometheus (release install)')).toEqual({
+      name: 'prometheus (release install)',
+      ok: false,
+      detail: `${path.join(home, 'runtimes', 'prometheus', 'current')} points at an incomplete install`,
+      fix: 'lookout install prometheus --source release',
+    });
+
+    // Homebrew asked for but missing, and node_exporter in Docker without a docker CLI: both fail, naming the fix.
+    const strict = await doctor(await input({ install: { source: 'brew' }, stack: { components: { node_exporter: { runtime: 'docker' } } } }), { envPath: empty });
+    expect(strict.byName('Homebrew')).toMatchObject({ ok: false, fix: expect.stringMatching(/brew/i) });
+    expect(strict.byName('Docker')).toMatchObject({ ok: false, detail: expect.stringContaining('(needed by node_exporter)'), fix: expect.stringMatching(/Docker Desktop|docker/) });
+  });
+
+  it('runs the runtime checks it is given instead of the real installers', async () => {
+    const { byName } = await doctor(await input(), { runtime: async (s) => [{ name: 'Homebrew', ok: false, detail: `source ${s.install.source}`, fix: 'stand-in' }] });
+    expect(byName('Homebrew')).toEqual({ name: 'Homebrew', ok: false, detail: 'source auto', fix: 'stand-in' });
   });
 
   it('reports an invalid settings file, from the store or by reading the file', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { INSTALL_COMPONENT_IDS, type InstallComponentId } from '../../common/install';
 import { COMPONENT_IDS, type ComponentId } from '../../common/model';
 import type { Paths } from './paths';
 import type { CommandRunner, PortProbe } from './ports';
@@ -13,6 +14,9 @@ import { collectorChecks, type CollectorHealth } from './metrics/doctor-checks';
 import { lockdownChecks } from './lockdown/doctor-checks';
 import { remoteWriteChecks } from './remote-write/doctor-checks';
 import { attachOf } from './lockdown/attach';
+import { runtimeChecks } from './install/doctor-checks';
+import { installersFor } from './install/service';
+import { detectDocker } from './runtime/docker-detect';
 
 
 export interface DoctorDeps {
@@ -26,6 +30,22 @@ export interface DoctorDeps {
   platform?: NodeJS.Platform;
   /** Native collector health: the running instance's when there is one, else one run of each (main/core/metrics/doctor-checks.ts). */
   collectors?: () => Promise<CollectorHealth>;
+  /**
+   * Installer and runtime readiness (main/core/install/doctor-checks.ts: Homebrew, release downloads, Docker
+   * when a component runs in it, each release install). Built from the settings, the home and the runner when
+   * omitted; a test can pass its own.
+   */
+  runtime?: (settings: Settings) => Promise<DoctorCheck[]>;
+}
+
+/** The runtime checks with the real installers of this home, searching for brew where the stack searches for binaries. */
+function defaultRuntimeChecks(deps: DoctorDeps): (settings: Settings) => Promise<DoctorCheck[]> {
+  return (settings) => {
+    const { release, brew } = installersFor({ home: deps.paths.home, runner: deps.runner, settings, search: { searchDirs: deps.searchDirs, envPath: deps.envPath } });
+    const enabled = INSTALL_COMPONENT_IDS.filter((id) => settings.stack.components[id].enabled && !attachOf(settings, id as ComponentId));
+    const docker = enabled.filter((id: InstallComponentId) => (settings.stack.components[id] as { runtime?: string }).runtime === 'docker');
+    return runtimeChecks({ brew, release, source: settings.install.source, dockerComponents: docker, detectDocker: () => detectDocker(deps.runner, { envPath: deps.envPath }), components: enabled });
+  };
 }
 
 const isStore = (s: SettingsStore | Settings): s is SettingsStore => typeof (s as SettingsStore).current === 'function';
@@ -147,6 +167,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
     });
   }
   if (deps.collectors) checks.push(...collectorChecks(await deps.collectors(), deps.paths.settings));
+  checks.push(...(await (deps.runtime ?? defaultRuntimeChecks(deps))(settings)));
   checks.push(...(await lockdownChecks(settings, deps.paths)));
   checks.push(...(await remoteWriteChecks(settings, deps.paths)));
   return checks;
