@@ -99,7 +99,7 @@ describe('LogsView', () => {
     const list = await screen.findByRole('list', { name: 'Error patterns' });
     const fresh = within(list).getByRole('listitem', { name: 'New: memory unreachable: <*>' });
     expect(within(fresh).getByText('new')).toBeTruthy();
-    expect(within(fresh).getByLabelText('7 lines').textContent).toBe('×7');
+    expect(within(fresh).getByText('7 lines')).toBeTruthy();
     expect(within(fresh).getByRole('link', { name: `Example trace ${TRACE}` }).getAttribute('href')).toBe(`#/traces/${TRACE}`);
     const old = within(list).getByRole('listitem', { name: 'slow request <*>' });
     expect(within(old).getByText('recurring')).toBeTruthy();
@@ -108,7 +108,7 @@ describe('LogsView', () => {
     expect(reqs(fake, 'logs:errors')).toEqual([{}, { fromUs: NOW - HOUR - BASELINE_US, toUs: NOW - HOUR, limit: 1000, examples: 0 }]);
 
     const patterns = screen.getByRole('list', { name: 'Log patterns' });
-    expect(within(within(patterns).getByRole('listitem', { name: 'generated <*> tokens' })).getByLabelText('42 lines')).toBeTruthy();
+    expect(within(within(patterns).getByRole('listitem', { name: 'generated <*> tokens' })).getByText('42 lines')).toBeTruthy();
   });
 
   it('shows tailed lines newest first, bounded, filtered like the search, and holds them while paused', async () => {

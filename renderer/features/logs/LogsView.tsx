@@ -9,6 +9,7 @@ import './logs.css';
 
 const LEVEL_TONE: Record<LogLevelName, Tone> = { trace: 'neutral', debug: 'neutral', info: 'neutral', warn: 'warning', error: 'critical', fatal: 'critical' };
 const timeOf = (epochUs: number) => new Date(epochUs / 1000).toLocaleTimeString();
+const lines = (n: number) => (n === 1 ? '1 line' : `${n} lines`);
 
 /** The in-app route of a trace (the Traces view's deep link). */
 export const traceRoute = (traceId: string) => `#/traces/${traceId}`;
@@ -237,9 +238,7 @@ function ErrorGroupRow({ group: g }: { group: ErrorGroupView }) {
         {g.isNew === true && <Badge tone="critical">new</Badge>}
         {g.isNew === false && <Badge tone="neutral">recurring</Badge>}
         <code className="log-template">{g.template}</code>
-        <span className="log-count" aria-label={`${g.count} lines`}>
-          ×{g.count}
-        </span>
+        <span className="log-count">{lines(g.count)}</span>
       </div>
       <p className="muted log-group-facts">
         {g.services.join(', ')} · first {timeOf(g.firstSeenUs)} · last {timeOf(g.lastSeenUs)}
@@ -295,9 +294,7 @@ function PatternRow({ pattern: p }: { pattern: LogPattern }) {
       <div className="log-group-main">
         {p.maxLevel && <Badge tone={LEVEL_TONE[p.maxLevel]}>{p.maxLevel}</Badge>}
         <code className="log-template">{p.template}</code>
-        <span className="log-count" aria-label={`${p.count} lines`}>
-          ×{p.count}
-        </span>
+        <span className="log-count">{lines(p.count)}</span>
       </div>
       <Sparkline values={p.counts} scale={{ min: 0 }} label={`Lines per interval of ${p.template}`} width={160} height={18} />
     </li>

@@ -9,6 +9,8 @@ export const TAIL_CAPACITY = 200;
 export const SEARCH_LIMIT = 200;
 /** An error pattern is "new" when it did not occur in this long before the errors window. */
 export const BASELINE_US = 24 * 3_600_000_000;
+/** Errors, patterns and status refresh themselves this often while the view is open (the tail is live anyway). */
+export const REFRESH_MS = 30_000;
 
 export const LEVELS: LogLevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -131,7 +133,9 @@ export const useLogsStore = create<LogsStore>()((set, get) => {
       });
       void get().refresh();
       void get().runSearch();
+      const timer = setInterval(() => void get().refresh(), REFRESH_MS);
       return () => {
+        clearInterval(timer);
         off();
         if (get().api === api) set({ api: null });
       };

@@ -1,10 +1,10 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ComponentStatus, StackSnapshot } from '../../../common/model';
 import type { TraceDetail, TraceList, TraceSpan, TraceSummary } from '../../../common/traces';
 import { fakeApi } from '../../../test/fakes/fake-api';
 import { TracesView } from './TracesView';
-import { useTracesStore } from './useTracesStore';
+import { REFRESH_MS, useTracesStore } from './useTracesStore';
 import { waterfallRows } from './waterfall';
 
 const T1 = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -204,5 +204,38 @@ describe('waterfallRows', () => {
     expect(rows.map((r) => [r.span.name, r.depth, r.orphan])).toEqual([['root', 0, false], ['lost child', 0, true]]);
     for (const r of rows) expect(r.offsetPct + r.widthPct).toBeLessThanOrEqual(100);
     expect(rows[1]!.widthPct).toBeGreaterThan(0);
+  });
+});
+
+describe('useTracesStore', () => {
+  it('refreshes the list while connected and stops when the last user disconnects', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = makeApi();
+      const off = useTracesStore.getState().connect(fake.api);
+      await useTracesStore.getState().open();
+      expect(listCalls(fake)).toHaveLength(1);
+      vi.advanceTimersByTime(REFRESH_MS);
+      expect(listCalls(fake)).toHaveLength(2);
+      off();
+      vi.advanceTimersByTime(REFRESH_MS * 3);
+      expect(listCalls(fake)).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('drops the answer to an older list request when a newer one was sent', async () => {
+    let release: (v: TraceList) => void = () => {};
+    const slow = new Promise<TraceList>((r) => (release = r));
+    let n = 0;
+    const fake = makeApi({ 'traces:list': () => (n++ === 0 ? slow : list([summary({ traceId: T2, rootName: 'newer' })])) });
+    const off = useTracesStore.getState().connect(fake.api);
+    const first = useTracesStore.getState().loadList();
+    await useTracesStore.getState().setFilters({ service: 'llm' });
+    release(list([summary({ rootName: 'older' })]));
+    await first;
+    expect(useTracesStore.getState().list?.traces.map((t) => t.rootName)).toEqual(['newer']);
+    off();
   });
 });

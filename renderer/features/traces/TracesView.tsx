@@ -11,6 +11,10 @@ import './traces.css';
 const us = (durationUs: number) => formatSeconds(durationUs / 1e6);
 const timeOf = (epochUs: number) => new Date(epochUs / 1000).toLocaleTimeString();
 const shortId = (traceId: string) => traceId.slice(0, 8);
+/** Only a well-formed id makes a Jaeger link (the allowlist accepts nothing else). */
+const TRACE_ID = /^[0-9a-f]{32}$/;
+/** Span rows drawn before "Show all": a trace of thousands of spans stays quick to open. */
+const SPANS_SHOWN = 300;
 
 /** Go to a hash route of the UI, only when the view is shown under #/traces (the App's router owns the hash). */
 function navigate(route: string): void {
@@ -203,6 +207,8 @@ function TraceDetailView() {
   const select = useTracesStore((s) => s.select);
   const rows = useMemo(() => (detail ? waterfallRows(detail) : []), [detail]);
   const failing = useMemo(() => failingHop(rows), [rows]);
+  const [allSpans, setAllSpans] = useState(false);
+  useEffect(() => setAllSpans(false), [selectedId]);
   if (!selectedId) return null;
 
   const close = () => {
@@ -216,7 +222,7 @@ function TraceDetailView() {
           {detail?.summary.rootName ?? 'Trace'} <code title={selectedId}>{shortId(selectedId)}</code>
         </h3>
         <span className="trace-detail-actions">
-          {jaegerUrl && (
+          {jaegerUrl && TRACE_ID.test(selectedId) && (
             <a href={`${jaegerUrl}/trace/${selectedId}`} target="_blank" rel="noreferrer">
               Open in Jaeger
             </a>
@@ -242,10 +248,15 @@ function TraceDetailView() {
             <p className="muted">No span failed.</p>
           )}
           <ol role="list" aria-label="Spans" className="waterfall">
-            {rows.map((r) => (
+            {(allSpans ? rows : rows.slice(0, SPANS_SHOWN)).map((r) => (
               <SpanRow key={r.span.spanId} row={r} />
             ))}
           </ol>
+          {!allSpans && rows.length > SPANS_SHOWN && (
+            <button type="button" className="link" onClick={() => setAllSpans(true)}>
+              Show all {rows.length} spans
+            </button>
+          )}
         </>
       )}
     </section>
@@ -261,7 +272,7 @@ function SpanRow({ row }: { row: WaterfallRow }) {
   return (
     <li className={cls} aria-label={`${span.service} ${span.name}${row.failedHere ? ', failed here' : error ? ', error' : ''}`} data-testid={`span-${span.spanId}`}>
       <div className="span-row-main" style={{ paddingLeft: `${Math.min(row.depth, 12) * 10}px` }}>
-        <button type="button" className="link span-name" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((v) => !v)}>
+        <button type="button" className="link span-name" aria-expanded={open} aria-controls={open ? detailsId : undefined} onClick={() => setOpen((v) => !v)}>
           {span.name}
         </button>
         <span className="muted span-service">{span.service}</span>

@@ -50,6 +50,8 @@ export interface TracesStore {
 /** Traces asked for per list: the store's default is 50; a few more leave room for the duration filter. */
 export const LIST_LIMIT = 100;
 const DEFAULT_RECEIVER_PORT = 4318;
+/** The list refreshes itself this often while the view is open (new traces are decided within seconds). */
+export const REFRESH_MS = 15_000;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -111,7 +113,9 @@ export const useTracesStore = create<TracesStore>()((set, get) => {
         (view) => set({ receiver: receiverOf(view.settings) }),
         () => set({ receiver: { enabled: true, endpoint: `http://127.0.0.1:${DEFAULT_RECEIVER_PORT}` } }),
       );
+      const timer = setInterval(() => void get().loadList(), REFRESH_MS);
       return () => {
+        clearInterval(timer);
         offStack();
         offSettings();
         if (get().api === api) set({ api: null });
