@@ -247,6 +247,13 @@ export interface Alert {
   inhibitedBy: string[];
   /** The matching Grafana view on 127.0.0.1, or null when Grafana is not configured. */
   grafanaUrl: string | null;
+  /**
+   * The traces of the alert's service (its `job`): Jaeger's search in the alert's window when Jaeger is
+   * enabled and running (http://127.0.0.1:…, opened externally through the allowlist), else Lookout's own
+   * trace view as a hash route of the UI (`#/traces?service=<job>&errors=1`, opened in place). Null or
+   * absent for alerts about no service. Optional so lists made before it existed still fit the type.
+   */
+  tracesUrl?: string | null;
   /** Notification group: alertname, job and severity, as Alertmanager groups them. */
   group: string;
 }

@@ -320,6 +320,23 @@ describe('createAlerting (fake Alertmanager from recorded answers, fake clock)',
     expect(live()).toEqual([]);
   });
 
+  it("gives a service's alert a traces link: Lookout's own view, Jaeger's search once Jaeger runs", async () => {
+    settingsInput = { stack: { components: { jaeger: { enabled: true } } } };
+    const a = make();
+    await a.start();
+    am.list = [recordedAlert()];
+    await a.receiveWebhook(firingBody);
+    await flush();
+    expect(a.snapshot().alerts[0]!.tracesUrl).toBe('#/traces?service=llm&errors=1');
+
+    (states as Record<string, ComponentState>).jaeger = 'running';
+    a.onStackChange();
+    await run(10);
+    const url = new URL(a.snapshot().alerts[0]!.tracesUrl!);
+    expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:16686/search');
+    expect(url.searchParams.get('service')).toBe('llm');
+  });
+
   it("acks Lookout's own alerts locally (Alertmanager may be what is down)", async () => {
     const a = make();
     await a.start();

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Alert, AlertSeverity, AlertsSnapshot, AlertSourceStatus, ComponentStatus } from '../../../common/model';
 import { BadRequestError, type Handlers } from '../api';
 import { grafanaAlertUrl } from '../links/grafana';
+import { alertTracesUrl } from '../links/jaeger';
 import type { Paths } from '../paths';
 import type { Clock, HealthProbe, Timer } from '../ports';
 import type { PrometheusClient } from '../prometheus/client';
@@ -162,7 +163,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     return run;
   }
 
-  function toAlert(e: BookEntry): Alert {
+  function toAlert(e: BookEntry, jaegerRunning: boolean): Alert {
     const severity = severityOf(e.labels);
     const name = e.labels.alertname ?? '(unnamed)';
     const silences = silencer.silencesFor(e);
@@ -184,14 +185,16 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       silences,
       inhibitedBy: e.inhibitedBy,
       grafanaUrl: grafanaAlertUrl({ labels: e.labels, startsAt: e.startsAt }, deps.settings()),
+      tracesUrl: alertTracesUrl({ labels: e.labels, startsAt: e.startsAt, resolvedAt: e.resolvedAt }, deps.settings(), jaegerRunning, clock.now()),
       group: groupKey(base),
     };
   }
 
   function build(): Alert[] {
+    const jaegerRunning = deps.components().some((c) => c.id === 'jaeger' && c.state === 'running');
     return book
       .entries()
-      .map(toAlert)
+      .map((e) => toAlert(e, jaegerRunning))
       .sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || RANK[a.severity] - RANK[b.severity] || b.startsAt - a.startsAt || a.id.localeCompare(b.id));
   }
 

@@ -18,4 +18,12 @@ describe('quickLinks', () => {
     const settings = settingsSchema.parse({ stack: { components: { grafana: { enabled: false }, alertmanager: { enabled: false } } } });
     expect(quickLinks(settings).map((l) => l.id)).toEqual(['prometheus']);
   });
+
+  it('offers Jaeger on its configured UI port when the jaeger component is enabled, allowlisted', () => {
+    const settings = settingsSchema.parse({ stack: { components: { jaeger: { enabled: true, port: 17686 } } } });
+    const jaeger = quickLinks(settings).find((l) => l.id === 'jaeger');
+    expect(jaeger).toEqual({ id: 'jaeger', label: 'Jaeger', url: 'http://127.0.0.1:17686/search' });
+    expect(isAllowedExternalUrl(jaeger!.url, settings)).toBe(true);
+    expect(quickLinks(defaultSettings()).some((l) => l.id === 'jaeger')).toBe(false);
+  });
 });

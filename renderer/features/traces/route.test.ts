@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseTracesRoute } from './route';
+
+describe('parseTracesRoute', () => {
+  it.each([
+    ['#/traces', {}],
+    ['#/traces/', {}],
+    ['#/traces/4bf92f3577b34da6a3ce929d0e0e4736', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }],
+    ['#/traces?service=llm&errors=1', { initialService: 'llm', initialErrorsOnly: true }],
+    ['#/traces?service=a+b%26c', { initialService: 'a b&c' }],
+    ['#/traces?errors=0', { initialErrorsOnly: false }],
+  ])('%s', (hash, props) => expect(parseTracesRoute(hash)).toEqual(props));
+
+  it('is null for other routes', () => {
+    expect(parseTracesRoute('#/logs')).toBeNull();
+    expect(parseTracesRoute('#/tracesx')).toBeNull();
+    expect(parseTracesRoute('')).toBeNull();
+  });
+});
