@@ -143,6 +143,7 @@ export function createCore(deps: CoreDeps): Core {
     demo: () => demo.current(),
     runner: deps.runner,
     logger,
+    clock: deps.clock,
     onSample: (sample) => {
       live.push(sample);
       events.emit('metrics:sample', sample);

@@ -3,11 +3,11 @@
  * them on their cadence, exports their series in Lookout's own registry (/metrics), and pushes a
  * live MetricsSample at the UI interval.
  */
-import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { CollectorStatus, MetricsSample } from '../../../common/model';
-import type { CommandRunner } from '../ports';
+import { systemClock } from '../adapters/clock';
+import type { Clock, CommandRunner, Timer } from '../ports';
 import type { Settings } from '../settings/schema';
 import { COLLECTOR_IDS, type Cadence, type Collector, type CollectorId } from './collector';
 import { createCpuCollector } from './collectors/cpu';
@@ -36,6 +36,8 @@ export interface NativeMetricsDeps {
   onSample?: (sample: MetricsSample) => void;
   /** Replace collectors (tests inject failing or fake ones). */
   collectors?: (built: Collector[]) => Collector[];
+  /** Timers of the collectors and the UI sampler (default: the real clock). */
+  clock?: Clock;
 }
 
 export interface NativeMetrics {
@@ -82,11 +84,12 @@ export function buildCollectors({ settings, platform, histograms, targets }: Bui
 
 export function createNativeMetrics(deps: NativeMetricsDeps): NativeMetrics {
   const platform = deps.platform ?? process.platform;
+  const clock = deps.clock ?? systemClock;
   const exporter = registerNativeMetrics(deps.registry);
   const tools = createToolRunner(deps.runner);
   let scheduler: CollectorScheduler | null = null;
   let configKey = '';
-  let sampler: NodeJS.Timeout | null = null;
+  let sampler: Timer | null = null;
   let running = false;
   let targetsMemo: { settings: Settings; demo: DemoWatch | null; value: WatchTargets } | null = null;
 
@@ -108,6 +111,7 @@ export function createNativeMetrics(deps: NativeMetricsDeps): NativeMetrics {
       fastMs: m.fastIntervalSeconds * 1000,
       slowMs: m.slowIntervalSeconds * 1000,
       timeoutMs: m.timeoutSeconds * 1000,
+      clock,
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
     exporter.setSource(s);
@@ -121,19 +125,20 @@ export function createNativeMetrics(deps: NativeMetricsDeps): NativeMetrics {
   }
 
   function startSampler(): void {
-    if (sampler) clearInterval(sampler);
+    if (sampler !== null) clock.clearTimeout(sampler);
     const intervalMs = deps.settings().metrics.uiIntervalSeconds * 1000;
-    let due = performance.now() + intervalMs;
-    sampler = setInterval(() => {
+    let due = clock.now() + intervalMs;
+    const tick = () => {
       // How late this timer fired is the event loop's lag as a 1 Hz probe sees it: free, unlike a delay monitor.
-      const now = performance.now();
+      const now = clock.now();
       const lagSeconds = Math.max(0, now - due) / 1000;
       due = now + intervalMs;
+      sampler = clock.setTimeout(tick, intervalMs);
       const s = sample();
       s.values['lookout.event_loop_lag_seconds'] = lagSeconds;
       deps.onSample?.(s);
-    }, intervalMs);
-    sampler.unref();
+    };
+    sampler = clock.setTimeout(tick, intervalMs);
   }
 
   return {
@@ -145,7 +150,7 @@ export function createNativeMetrics(deps: NativeMetricsDeps): NativeMetrics {
     },
     stop() {
       running = false;
-      if (sampler) clearInterval(sampler);
+      if (sampler !== null) clock.clearTimeout(sampler);
       sampler = null;
       scheduler?.stop();
       exporter.setSource(null);

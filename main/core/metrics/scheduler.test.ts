@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../test/fakes/fake-clock';
 import { RecordedCommandRunner } from '../../../test/fakes/recorded-command-runner';
 import { CollectorError, type Collector, type Reading } from './collector';
 import { registerNativeMetrics } from './exporter';
@@ -156,5 +157,29 @@ describe('CollectorScheduler', () => {
     const tools = createToolRunner(runner);
     await expect(tools('/usr/sbin/sysctl', ['x'], 1000)).rejects.toThrow("sysctl exited with code 1: sysctl: unknown oid 'hw.perflevel0.logicalcpu'");
     await expect(tools('/usr/sbin/sysctl', ['x'], 1000, { allowNonZero: true })).resolves.toBe('hw.logicalcpu: 8\n');
+  });
+
+  it('runs each cadence on its interval and times a run out on the clock it is given, without real waiting', async () => {
+    const clock = new FakeClock();
+    const runs = { fast: 0, slow: 0 };
+    let hang = false;
+    const collectors: Collector[] = [
+      { id: 'cpu', cadence: 'fast', collect: async () => (runs.fast++, hang ? new Promise<Reading>(() => {}) : reading(1)) },
+      { id: 'disk', cadence: 'slow', collect: async () => (runs.slow++, reading(2)) },
+    ];
+    const s = new CollectorScheduler({ collectors, tools: createToolRunner(new RecordedCommandRunner({})), fastMs: 2_000, slowMs: 10_000, timeoutMs: 1_000, clock });
+    s.start();
+    await clock.advance(0);
+    expect(runs).toEqual({ fast: 1, slow: 1 }); // the first run of everything, at start
+    await clock.advance(10_000);
+    expect(runs).toEqual({ fast: 6, slow: 2 }); // 5 fast ticks and 1 slow one in 10 s
+    hang = true;
+    await clock.advance(2_000);
+    await clock.advance(1_000);
+    expect(s.statuses().find((x) => x.id === 'cpu')).toMatchObject({ up: false, reason: 'timed out after 1000 ms' });
+    s.stop();
+    const before = { ...runs };
+    await clock.advance(60_000);
+    expect(runs).toEqual(before); // no timer survives stop()
   });
 });

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CollectorStatus } from '../../../common/model';
+import { systemClock } from '../adapters/clock';
+import type { Clock, Timer } from '../ports';
 import { CollectorError, type Cadence, type CollectContext, type Collector, type CollectorId, type Reading } from './collector';
 import { ProcReader } from './proc-reader';
 import type { ToolRunner } from './tool-runner';
@@ -21,6 +23,8 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Wall-clock ms for `lastSuccessAt`. */
   wallNow?: () => number;
+  /** The intervals' and deadlines' timers (tests pass a fake clock; the real one unrefs its timers). */
+  clock?: Clock;
 }
 
 interface Slot {
@@ -59,7 +63,8 @@ function clean(reading: Reading): Reading {
  */
 export class CollectorScheduler {
   private readonly slots = new Map<CollectorId, Slot>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<Timer>();
+  private readonly clock: Clock;
   private readonly aborts = new Set<AbortController>();
   private readonly now: () => number;
   private readonly wallNow: () => number;
@@ -70,6 +75,7 @@ export class CollectorScheduler {
   constructor(private readonly opts: SchedulerOptions) {
     this.now = opts.now ?? (() => performance.now());
     this.wallNow = opts.wallNow ?? (() => Date.now());
+    this.clock = opts.clock ?? systemClock;
     for (const collector of opts.collectors) {
       this.slots.set(collector.id, {
         collector,
@@ -81,21 +87,36 @@ export class CollectorScheduler {
     }
   }
 
-  /** Run every collector now, then each cadence on its interval. Timers are unref'd: they never keep the process alive. */
+  /**
+   * Run every collector now, then each cadence on its interval. Each tick re-arms its own timer (a
+   * Clock has timeouts, not intervals), counted from when the tick was due, so the cadence does not drift
+   * by the time a tick takes to start. The real clock's timers never keep the process alive.
+   */
   start(): void {
     void this.runAll();
     for (const cadence of ['fast', 'slow'] as const) {
       if (![...this.slots.values()].some((s) => s.collector.cadence === cadence)) continue;
-      const timer = setInterval(() => void this.runCadence(cadence), cadence === 'fast' ? this.opts.fastMs : this.opts.slowMs);
-      timer.unref();
-      this.timers.push(timer);
+      const every = cadence === 'fast' ? this.opts.fastMs : this.opts.slowMs;
+      let due = this.clock.now() + every;
+      const arm = () => {
+        const timer = this.clock.setTimeout(() => {
+          this.timers.delete(timer);
+          if (this.stopped) return;
+          due = Math.max(due + every, this.clock.now());
+          arm();
+          void this.runCadence(cadence);
+        }, Math.max(0, due - this.clock.now()));
+        this.timers.add(timer);
+      };
+      arm();
     }
   }
 
   /** Stop the timers, abort runs in flight (their tools are killed) and release the collectors. */
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers.splice(0)) clearInterval(t);
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers.clear();
     for (const ac of this.aborts) ac.abort();
     for (const slot of this.slots.values()) slot.collector.close?.();
     this.proc.close();
@@ -155,13 +176,12 @@ export class CollectorScheduler {
       forget: (prefix) => this.proc.dropPrefix(prefix),
       now: this.now,
     };
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      timer = this.clock.setTimeout(() => {
         ac.abort();
         reject(new CollectorError(`timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      timer.unref();
     });
     let pending = runnable.length;
 
@@ -190,7 +210,7 @@ export class CollectorScheduler {
         .finally(() => {
           slot.running = null;
           if (--pending === 0) {
-            clearTimeout(timer);
+            if (timer !== undefined) this.clock.clearTimeout(timer);
             this.aborts.delete(ac);
           }
         });
