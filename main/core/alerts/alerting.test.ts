@@ -327,7 +327,7 @@ describe('createAlerting (fake Alertmanager from recorded answers, fake clock)',
     am.list = [recordedAlert()];
     await a.receiveWebhook(firingBody);
     await flush();
-    expect(a.snapshot().alerts[0]!.tracesUrl).toBe('#/traces?service=llm&errors=1');
+    expect(a.snapshot().alerts[0]!.tracesUrl).toMatch(/^#\/traces\?service=llm&errors=1&from=\d+$/);
 
     (states as Record<string, ComponentState>).jaeger = 'running';
     a.onStackChange();

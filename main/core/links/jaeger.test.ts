@@ -29,6 +29,7 @@ describe('Jaeger links', () => {
   it("Lookout's own route names the service, escaped, and asks for error traces", () => {
     expect(lookoutTracesRoute('llm')).toBe('#/traces?service=llm&errors=1');
     expect(lookoutTracesRoute('a b&c', false)).toBe('#/traces?service=a+b%26c');
+    expect(lookoutTracesRoute('llm', true, { fromMs: 1000.5, toMs: 2000.5 })).toBe('#/traces?service=llm&errors=1&from=1000&to=2001');
   });
 });
 
@@ -53,13 +54,16 @@ describe('alertTracesUrl', () => {
   });
 
   it("falls back to Lookout's own trace view when Jaeger is enabled but not running, or disabled", () => {
-    expect(alertTracesUrl(alert, jaegerOn(), false)).toBe('#/traces?service=llm&errors=1');
-    expect(alertTracesUrl(alert, defaultSettings(), true)).toBe('#/traces?service=llm&errors=1');
+    const from = startsAt - 15 * 60_000;
+    expect(alertTracesUrl(alert, jaegerOn(), false)).toBe(`#/traces?service=llm&errors=1&from=${from}`);
+    expect(alertTracesUrl(alert, defaultSettings(), true)).toBe(`#/traces?service=llm&errors=1&from=${from}`);
+    // resolved: the window ends 15 min after it
+    expect(alertTracesUrl({ ...alert, resolvedAt: startsAt + 60_000 }, defaultSettings(), false)).toBe(`#/traces?service=llm&errors=1&from=${from}&to=${startsAt + 16 * 60_000}`);
   });
 
   it('is null for alerts about no service or about a component of the stack', () => {
     expect(alertTracesUrl({ labels: { alertname: 'DiskFull', mountpoint: '/' }, startsAt }, jaegerOn(), true)).toBeNull();
     expect(alertTracesUrl({ labels: { alertname: 'ServiceDown', job: 'prometheus' }, startsAt }, jaegerOn(), true)).toBeNull();
-    expect(alertTracesUrl({ labels: { alertname: 'ServiceDown', job: 'lookout' }, startsAt }, defaultSettings(), false)).toBe('#/traces?service=lookout&errors=1');
+    expect(alertTracesUrl({ labels: { alertname: 'ServiceDown', job: 'lookout' }, startsAt }, defaultSettings(), false)).toBe(`#/traces?service=lookout&errors=1&from=${startsAt - 15 * 60_000}`);
   });
 });

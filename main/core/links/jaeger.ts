@@ -39,10 +39,17 @@ export function jaegerSearchUrl(settings: Settings, service: string, range?: { f
   return `${base}/search?${params}`;
 }
 
-/** Lookout's own trace list for a service (a hash route of the UI, opened in place, not externally). */
-export function lookoutTracesRoute(service: string, errorsOnly = true): string {
+/**
+ * Lookout's own trace list for a service (a hash route of the UI, opened in place, not externally),
+ * optionally over a window in epoch ms (`to` left out: up to now, for an alert still firing).
+ */
+export function lookoutTracesRoute(service: string, errorsOnly = true, window?: { fromMs: number; toMs?: number }): string {
   const params = new URLSearchParams({ service });
   if (errorsOnly) params.set('errors', '1');
+  if (window) {
+    params.set('from', String(Math.floor(window.fromMs)));
+    if (window.toMs !== undefined) params.set('to', String(Math.ceil(window.toMs)));
+  }
   return `#/traces?${params}`;
 }
 
@@ -52,7 +59,7 @@ const STACK_JOBS = new Set<string>(COMPONENT_IDS);
 /**
  * The traces link of an alert about a service (its `job` label): Jaeger's search for that service in the
  * alert's window (15 min before it started to 15 min after it resolved, or up to now while it fires) when
- * Jaeger is enabled and running, else Lookout's own error traces of the service. Null for alerts about no
+ * Jaeger is enabled and running, else Lookout's own error traces of the service in the same window. Null for alerts about no
  * service (a disk, a component of the stack).
  */
 export function alertTracesUrl(
@@ -65,5 +72,6 @@ export function alertTracesUrl(
   if (!service || STACK_JOBS.has(service)) return null;
   const fromMs = alert.startsAt - AROUND_MS;
   const range = alert.resolvedAt != null ? { fromMs, toMs: alert.resolvedAt + AROUND_MS } : { lookbackHours: (now - fromMs) / 3_600_000 };
-  return (jaegerRunning ? jaegerSearchUrl(settings, service, range) : null) ?? lookoutTracesRoute(service);
+  const window = alert.resolvedAt != null ? { fromMs, toMs: alert.resolvedAt + AROUND_MS } : { fromMs };
+  return (jaegerRunning ? jaegerSearchUrl(settings, service, range) : null) ?? lookoutTracesRoute(service, true, window);
 }

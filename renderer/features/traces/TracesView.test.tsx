@@ -77,7 +77,7 @@ const listCalls = (fake: ReturnType<typeof fakeApi>) => fake.calls.filter((c) =>
 
 beforeEach(() =>
   useTracesStore.setState({
-    filters: { service: '', errorsOnly: false, minDurationMs: null },
+    filters: { service: '', errorsOnly: false, minDurationMs: null, window: null },
     list: null, loadingList: false, listError: null, knownServices: [],
     selectedId: null, detail: null, loadingDetail: false, detailError: null, notFound: false,
     jaegerUrl: null, receiver: null, api: null,
@@ -127,6 +127,19 @@ describe('TracesView', () => {
     expect(listCalls(fake)).toEqual([{ service: 'llm', errorsOnly: true, limit: 100 }]);
     expect((screen.getByLabelText('Service') as HTMLSelectElement).value).toBe('llm');
     expect((screen.getByRole('checkbox', { name: 'Errors only' }) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it("searches an alert's window when its link names one, and 'Last hour' leaves it", async () => {
+    const fake = makeApi();
+    const window = { fromUs: START - 900_000_000, toUs: START + 900_000_000 };
+    render(<TracesView api={fake.api} initialService="llm" initialErrorsOnly initialWindow={window} />);
+    await screen.findByRole('list', { name: 'Recent traces' });
+    expect(listCalls(fake)).toEqual([{ service: 'llm', errorsOnly: true, fromUs: window.fromUs, toUs: window.toUs, limit: 100 }]);
+    expect(screen.getByText(/Alert window from/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Last hour' }));
+    await waitFor(() => expect(listCalls(fake)).toHaveLength(2));
+    expect(listCalls(fake)[1]).toEqual({ service: 'llm', errorsOnly: true, limit: 100 });
+    expect(screen.queryByText(/Alert window from/)).toBeNull();
   });
 
   it('selecting a trace shows its waterfall, indented by parent, with the failing hop highlighted and its error', async () => {

@@ -4,6 +4,7 @@ import type { TraceAttributeValue, TraceSpan, TraceSummary } from '../../../comm
 import { formatDuration, formatSeconds } from '../../lib/format';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
+import type { TracesRouteProps } from './route';
 import { failingHop, waterfallRows, type WaterfallRow } from './waterfall';
 import { useTracesStore, visibleTraces, type TraceFilters } from './useTracesStore';
 import './traces.css';
@@ -27,7 +28,7 @@ function navigate(route: string): void {
  * from `#/traces?service=<name>&errors=1` (an alert's traces link). Filters not named by the route
  * stay as the user left them.
  */
-export function TracesView({ api, traceId, initialService, initialErrorsOnly }: { api: Api; traceId?: string; initialService?: string; initialErrorsOnly?: boolean }) {
+export function TracesView({ api, traceId, initialService, initialErrorsOnly, initialWindow }: { api: Api; traceId?: string } & Omit<TracesRouteProps, 'traceId'>) {
   const connect = useTracesStore((s) => s.connect);
   const open = useTracesStore((s) => s.open);
   const select = useTracesStore((s) => s.select);
@@ -36,8 +37,10 @@ export function TracesView({ api, traceId, initialService, initialErrorsOnly }: 
     const route: Partial<TraceFilters> = {};
     if (initialService !== undefined) route.service = initialService;
     if (initialErrorsOnly !== undefined) route.errorsOnly = initialErrorsOnly;
+    if (initialWindow !== undefined) route.window = initialWindow;
     void open(route);
-  }, [api, open, initialService, initialErrorsOnly]);
+    // The window's numbers, not its object: a re-render with the same route must not reload.
+  }, [api, open, initialService, initialErrorsOnly, initialWindow?.fromUs, initialWindow?.toUs]);
   // A deep link selects its trace; leaving it (back to #/traces) closes the trace.
   const linked = useRef<string | undefined>(undefined);
   useEffect(() => {
@@ -98,6 +101,15 @@ function Filters() {
           void setFilters({ minDurationMs: v === null || !Number.isFinite(v) || v <= 0 ? null : v });
         }}
       />
+      {filters.window && (
+        <span className="traces-window">
+          Alert window from {clockTime(filters.window.fromUs)}
+          {filters.window.toUs !== undefined ? ` to ${clockTime(filters.window.toUs)}` : ' to now'}{' '}
+          <Button type="button" onClick={() => void setFilters({ window: null })}>
+            Last hour
+          </Button>
+        </span>
+      )}
       <Button type="submit" disabled={loading}>
         {loading ? 'Loading…' : 'Refresh'}
       </Button>
@@ -106,6 +118,11 @@ function Filters() {
 }
 
 /** "the last hour" for the store's default window, else its length. */
+/** Epoch µs as the local wall-clock time, e.g. 14:05. */
+function clockTime(us: number): string {
+  return new Date(us / 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
 function windowText(fromUs: number, toUs: number): string {
   const ms = (toUs - fromUs) / 1000;
   return Math.abs(ms - 3_600_000) < 1000 ? 'the last hour' : `the last ${formatDuration(ms)}`;

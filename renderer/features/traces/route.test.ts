@@ -9,6 +9,9 @@ describe('parseTracesRoute', () => {
     ['#/traces?service=llm&errors=1', { initialService: 'llm', initialErrorsOnly: true }],
     ['#/traces?service=a+b%26c', { initialService: 'a b&c' }],
     ['#/traces?errors=0', { initialErrorsOnly: false }],
+    ['#/traces?service=llm&errors=1&from=1000&to=2000', { initialService: 'llm', initialErrorsOnly: true, initialWindow: { fromUs: 1_000_000, toUs: 2_000_000 } }],
+    ['#/traces?service=llm&from=1000', { initialService: 'llm', initialWindow: { fromUs: 1_000_000 } }],
+    ['#/traces?from=abc&to=5', {}],
   ])('%s', (hash, props) => expect(parseTracesRoute(hash)).toEqual(props));
 
   it('is null for other routes', () => {

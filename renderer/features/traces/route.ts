@@ -3,6 +3,14 @@ export interface TracesRouteProps {
   traceId?: string;
   initialService?: string;
   initialErrorsOnly?: boolean;
+  /** An alert's window (epoch µs; no end: up to now). */
+  initialWindow?: TraceWindow;
+}
+
+/** A fixed window of the trace list, epoch µs; without `toUs` it runs up to now. */
+export interface TraceWindow {
+  fromUs: number;
+  toUs?: number;
 }
 
 /**
@@ -21,5 +29,8 @@ export function parseTracesRoute(hash: string): TracesRouteProps | null {
   if (service !== null) props.initialService = service;
   const errors = params.get('errors');
   if (errors !== null) props.initialErrorsOnly = errors === '1' || errors === 'true';
+  const from = Number(params.get('from') ?? NaN);
+  const to = Number(params.get('to') ?? NaN);
+  if (Number.isFinite(from) && from > 0) props.initialWindow = { fromUs: from * 1000, ...(Number.isFinite(to) && to > from ? { toUs: to * 1000 } : {}) };
   return props;
 }

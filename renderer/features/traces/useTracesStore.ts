@@ -4,6 +4,7 @@ import type { StackSnapshot } from '../../../common/model';
 import type { TraceDetail, TraceList, TraceListQuery, TraceSummary } from '../../../common/traces';
 import { follow } from '../../lib/follow';
 import { sharedConnection } from '../../lib/shared-connection';
+import type { TraceWindow } from './route';
 
 export interface TraceFilters {
   /** '' for every service. */
@@ -11,6 +12,8 @@ export interface TraceFilters {
   errorsOnly: boolean;
   /** Only traces at least this long, in ms; null for no minimum. Applied here: traces:list has no such filter. */
   minDurationMs: number | null;
+  /** A fixed window (an alert's, from its traces link); null for the last hour. */
+  window: TraceWindow | null;
 }
 
 /** Where the OTLP receiver listens, for the empty state; from settings.traces.receiver. */
@@ -57,7 +60,12 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** The request for a filter: only the fields that filter, so the store's defaults apply to the rest. */
 export function listRequest(f: TraceFilters): TraceListQuery {
-  return { ...(f.service ? { service: f.service } : {}), ...(f.errorsOnly ? { errorsOnly: true } : {}), limit: LIST_LIMIT };
+  return {
+    ...(f.service ? { service: f.service } : {}),
+    ...(f.errorsOnly ? { errorsOnly: true } : {}),
+    ...(f.window ? { fromUs: f.window.fromUs, ...(f.window.toUs !== undefined ? { toUs: f.window.toUs } : {}) } : {}),
+    limit: LIST_LIMIT,
+  };
 }
 
 /** The rows shown: the list as the store ordered it (errors first, then newest), minus those under the minimum duration. */
@@ -80,7 +88,7 @@ function receiverOf(settings: Record<string, unknown>): Receiver {
   return { enabled: r.enabled !== false, endpoint: `http://127.0.0.1:${port}` };
 }
 
-const INITIAL_FILTERS: TraceFilters = { service: '', errorsOnly: false, minDurationMs: null };
+const INITIAL_FILTERS: TraceFilters = { service: '', errorsOnly: false, minDurationMs: null, window: null };
 
 /** The traces feature's store: a filtered list, one selected trace, and what the views link to. */
 export const useTracesStore = create<TracesStore>()((set, get) => {
@@ -127,7 +135,7 @@ export const useTracesStore = create<TracesStore>()((set, get) => {
       const filters = { ...before, ...patch };
       set({ filters });
       // The minimum duration is applied to the list already loaded: no new request.
-      if (filters.service !== before.service || filters.errorsOnly !== before.errorsOnly || !get().list) await get().loadList();
+      if (filters.service !== before.service || filters.errorsOnly !== before.errorsOnly || filters.window !== before.window || !get().list) await get().loadList();
     },
 
     async open(route) {
