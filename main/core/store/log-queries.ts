@@ -75,6 +75,7 @@ export function createLogQueries(conn: DuckDBConnection, nowUs: () => number): L
       const w = baseWhere(q, fromUs, boundUs);
       if (q.text) w.add((p) => `contains(lower(message), ${p})`, q.text.toLowerCase());
       if (q.traceId) w.add((p) => `trace_id = ${p}`, q.traceId.toLowerCase());
+      if (q.templateId) w.add((p) => `template_id = ${p}`, q.templateId);
       const limit = w.param(limitOf(q.limit, 200, 10_000));
       const lines = (await rows(conn, `SELECT * FROM logs ${w} ORDER BY time_us DESC LIMIT ${limit}`, w.params)).map(lineOf);
       return { lines, fromUs, toUs };
