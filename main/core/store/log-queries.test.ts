@@ -58,6 +58,28 @@ describe('logs:search by templateId (a pattern\'s example lines)', () => {
     ]);
   });
 
+  it('templateIds widens the filter to the ids a merged pattern was stored with (the analysis passes them)', async () => {
+    const s = await store();
+    const t = clock.now() * 1000;
+    s.sink.logs([
+      logLine({ timeUs: t - 3_000_000, message: 'session closed for user cyrus', templateId: '1111111111111111', template: 'session closed for user cyrus' }),
+      logLine({ timeUs: t - 2_000_000, message: 'session closed for user news', templateId: '2222222222222222', template: 'session closed for user news' }),
+      logLine({ timeUs: t - 1_000_000, message: 'session closed for user test', templateId: '1111111111111111', template: 'session closed for user <*>' }),
+      logLine({ timeUs: t - 500_000, message: 'unrelated', templateId: '3333333333333333', template: 'unrelated' }),
+    ]);
+    s.flush();
+    const msgs = async (q: Parameters<TelemetryStore['logs']['searchLogs']>[0]) => (await s.logs.searchLogs(q)).lines.map((l) => l.message);
+    expect(await msgs({ templateId: '1111111111111111' })).toEqual(['session closed for user test', 'session closed for user cyrus']);
+    expect(await msgs({ templateId: '1111111111111111', templateIds: ['1111111111111111', '2222222222222222'] })).toEqual([
+      'session closed for user test',
+      'session closed for user news',
+      'session closed for user cyrus',
+    ]);
+    expect(await msgs({ templateId: '1111111111111111', templateIds: [] })).toHaveLength(2);
+    // templateIds without templateId filters nothing (it only widens a pattern filter).
+    expect(await msgs({ templateIds: ['2222222222222222'] })).toHaveLength(4);
+  });
+
   it('is accepted by the contract (strict schema), and an empty id is refused', () => {
     expect(parseRequest('logs:search', { templateId: 'f00dfeedf00dfeed', limit: '20' })).toMatchObject({ templateId: 'f00dfeedf00dfeed' });
     expect(() => parseRequest('logs:search', { templateId: '' })).toThrow(/templateId/);
