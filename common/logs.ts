@@ -36,6 +36,8 @@ export interface LogSearchQuery {
   text?: string;
   /** Only lines of this trace. */
   traceId?: string;
+  /** Only lines of this pattern (`LogPattern.templateId`, `LogLine.templateId`): a pattern's example lines. */
+  templateId?: string;
   /** Epoch µs, inclusive. Default: one hour before `toUs`. */
   fromUs?: number;
   /** Epoch µs, exclusive. Default: now. */

@@ -7,6 +7,8 @@ import { loadSettings } from './doctor';
 const CONFIG_USAGE = `  config render --out DIR      Write the configs Lookout would render from settings.json into DIR
 `;
 const DASHBOARDS_USAGE = `  dashboards export --out DIR  Write Lookout's Grafana dashboards (JSON, built from code) into DIR
+  dashboards export --out DIR --loki
+                               Only the service dashboards, with the log panels Lookout provisions when Loki is configured
 `;
 
 export const configCommand: Command = {
@@ -36,7 +38,7 @@ export const configCommand: Command = {
 export const dashboardsCommand: Command = {
   name: 'dashboards',
   usage: DASHBOARDS_USAGE,
-  options: { out: { type: 'string' } },
+  options: { out: { type: 'string' }, loki: { type: 'boolean' } },
   async run([verb, ...rest], flags) {
     if (verb !== 'export') throw usageError(`unknown dashboards command: ${verb ?? '(none)'}`, DASHBOARDS_USAGE);
     expectArgs('dashboards export', rest, DASHBOARDS_USAGE);
@@ -44,7 +46,7 @@ export const dashboardsCommand: Command = {
     if (!out) throw usageError('lookout dashboards export needs --out DIR', DASHBOARDS_USAGE);
     // Loaded on demand: the dashboards-as-code SDK is only needed here, not in a running Lookout.
     const { exportDashboards } = await import('../core/grafana/dashboards');
-    for (const file of await exportDashboards(path.resolve(out))) process.stdout.write(`${file}\n`);
+    for (const file of await exportDashboards(path.resolve(out), { loki: flags.loki === true })) process.stdout.write(`${file}\n`);
     return EXIT.ok;
   },
 };

@@ -74,7 +74,7 @@ export const requestSchemas = {
   'traces:list': z.object({ service: serviceName.optional(), errorsOnly: flag.optional(), ...window, limit: int(1, 1000).optional() }).strict(),
   'traces:get': z.object({ traceId }).strict(),
   'logs:search': z
-    .object({ service: serviceName.optional(), minLevel: level.optional(), text: z.string().max(500).optional(), traceId: traceId.optional(), ...window, limit: int(1, 10_000).optional() })
+    .object({ service: serviceName.optional(), minLevel: level.optional(), text: z.string().max(500).optional(), traceId: traceId.optional(), templateId: z.string().min(1).max(100).optional(), ...window, limit: int(1, 10_000).optional() })
     .strict(),
   'logs:errors': z.object({ service: serviceName.optional(), minLevel: level.optional(), ...window, limit: int(1, 1000).optional(), examples: int(0, 20).optional() }).strict(),
   'logs:patterns': z.object({ service: serviceName.optional(), minLevel: level.optional(), ...window, buckets: int(1, 500).optional(), limit: int(1, 1000).optional() }).strict(),

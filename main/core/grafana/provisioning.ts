@@ -20,8 +20,11 @@ export const DATASOURCES = {
 /** Grafana folder (and its uid) holding Lookout's provisioned dashboards. */
 export const DASHBOARD_FOLDER = { uid: 'lookout', title: 'Lookout' };
 
-/** The Loki a log ship target pushes to, as a base URL for Grafana (the push path left off), or null. */
-function lokiUrl(settings: Settings): string | null {
+/**
+ * The Loki a log ship target pushes to, as a base URL for Grafana (the push path left off), or null. Also
+ * decides whether the service dashboards get their log panels (render.ts): both or neither.
+ */
+export function lokiUrl(settings: Settings): string | null {
   const target = settings.logs.ship.find((t) => t.type === 'loki');
   return target ? target.url.replace(/\/loki\/api\/v1\/push\/?$/, '').replace(/\/$/, '') : null;
 }

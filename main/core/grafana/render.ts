@@ -3,7 +3,7 @@ import type { Settings } from '../settings/schema';
 import type { RenderedFile } from '../stack/component-spec';
 import { committedDashboards } from './committed-dashboards';
 import { GRAFANA_DASHBOARDS, GRAFANA_DATASOURCES_FILE, GRAFANA_INI, GRAFANA_PROVIDER_FILE, GRAFANA_PROVISIONING, renderGrafanaIni } from './ini';
-import { renderDashboardProvider, renderDatasources } from './provisioning';
+import { lokiUrl, renderDashboardProvider, renderDatasources } from './provisioning';
 
 const NOTHING = '# Rendered by Lookout: nothing to provision here (the file keeps Grafana from logging a missing directory).\n';
 
@@ -19,6 +19,7 @@ export function renderGrafana(settings: Settings, paths: Paths): RenderedFile[] 
     // Grafana reads these provisioning dirs too and logs an error for each one missing; Lookout provisions nothing there.
     { path: `${GRAFANA_PROVISIONING}/alerting/lookout.yaml`, content: `${NOTHING}apiVersion: 1\n` },
     { path: `${GRAFANA_PROVISIONING}/plugins/lookout.yaml`, content: `${NOTHING}apiVersion: 1\napps: []\n` },
-    ...committedDashboards().map((f) => ({ path: `${GRAFANA_DASHBOARDS}/${f.name}`, content: f.content })),
+    // The service dashboards' log panels query the lookout-loki datasource, provisioned under the same condition.
+    ...committedDashboards({ loki: lokiUrl(settings) !== null }).map((f) => ({ path: `${GRAFANA_DASHBOARDS}/${f.name}`, content: f.content })),
   ];
 }

@@ -21,6 +21,8 @@ export interface LogAnalysis {
   annotate(records: LogRecord[]): LogRecord[];
   /** The template an id stands for now (templates generalise and merge; old ids stay resolvable). */
   resolve(templateId: string): { templateId: string; template: string } | null;
+  /** Every id stored records of that template may carry (the current one and those merged into it). */
+  idsOf(templateId: string): string[];
   /** Save the state (0600); called periodically and at shutdown. */
   save(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function createLogAnalysis(opts: { stateFile: string; registry: Reg
       const info = miner.resolve(templateId);
       return info ? { templateId: info.templateId, template: info.template } : null;
     },
+    idsOf: (templateId) => miner.idsOf(templateId),
     async save() {
       const state: SavedState = { miner: miner.snapshot(), detector: detector.snapshot() };
       await mkdir(path.dirname(opts.stateFile), { recursive: true, mode: 0o700 });

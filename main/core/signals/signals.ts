@@ -145,7 +145,8 @@ export function createSignals(deps: SignalsDeps): Signals {
   const handlers: SignalHandlers = {
     'traces:list': (req) => ready().traces.listTraces(req),
     'traces:get': async (req) => ({ trace: await ready().traces.getTrace(req.traceId) }),
-    'logs:search': (req) => ready().logs.searchLogs(req),
+    // A pattern's lines: logs:patterns merges groups whose templates merged since, so ask for every id they were stored with.
+    'logs:search': (req) => ready().logs.searchLogs(req.templateId ? { ...req, templateIds: analysis?.idsOf(req.templateId) } : req),
     'logs:errors': async (req) => {
       const result = await ready().logs.logErrors(req);
       return {

@@ -16,7 +16,11 @@ import { json, limitOf, num, rows, str, windowOf } from './sql';
 
 /** Log search and analysis over the `logs` table. Every query is bounded by a time window (zone maps). */
 export interface LogQueries {
-  searchLogs(q?: LogSearchQuery): Promise<LogSearchResult>;
+  /**
+   * `templateIds` (not part of the contract) widens `templateId` to every id the pattern's lines were
+   * stored with (templates merge; the analysis knows which ids): `templateId` alone when empty or unset.
+   */
+  searchLogs(q?: LogSearchQuery & { templateIds?: readonly string[] }): Promise<LogSearchResult>;
   /** Error lines grouped by pattern (by exact message when a line has no template). */
   logErrors(q?: LogErrorsQuery): Promise<LogErrorsResult>;
   /** Patterns with their counts per bucket of the window (sparklines). */
@@ -75,6 +79,10 @@ export function createLogQueries(conn: DuckDBConnection, nowUs: () => number): L
       const w = baseWhere(q, fromUs, boundUs);
       if (q.text) w.add((p) => `contains(lower(message), ${p})`, q.text.toLowerCase());
       if (q.traceId) w.add((p) => `trace_id = ${p}`, q.traceId.toLowerCase());
+      if (q.templateId) {
+        const ids = [...new Set([q.templateId, ...(q.templateIds ?? [])])];
+        w.clauses.push(`template_id IN (${ids.map((id) => w.param(id)).join(', ')})`);
+      }
       const limit = w.param(limitOf(q.limit, 200, 10_000));
       const lines = (await rows(conn, `SELECT * FROM logs ${w} ORDER BY time_us DESC LIMIT ${limit}`, w.params)).map(lineOf);
       return { lines, fromUs, toUs };

@@ -61,7 +61,7 @@ const reqs = (fake: ReturnType<typeof fakeApi>, channel: string) => fake.calls.f
 beforeEach(() =>
   useLogsStore.setState({
     status: null, statusError: null, query: { text: '', service: '', minLevel: '' }, search: null, searching: false, searchError: null,
-    errors: null, errorsError: null, patterns: null, patternsError: null, tail: [], paused: false, api: null,
+    errors: null, errorsError: null, patterns: null, patternsError: null, openPattern: null, tail: [], paused: false, api: null,
   }),
 );
 afterEach(cleanup);

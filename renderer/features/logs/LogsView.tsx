@@ -4,12 +4,20 @@ import type { LogLevelName, LogLine, LogPattern, LogsStatus } from '../../../com
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { Sparkline } from '../../ui/Sparkline';
-import { LEVELS, matches, useLogsStore, type ErrorGroupView } from './useLogsStore';
+import { LEVELS, matches, patternKey, useLogsStore, type ErrorGroupView } from './useLogsStore';
 import './logs.css';
 
 const LEVEL_TONE: Record<LogLevelName, Tone> = { trace: 'neutral', debug: 'neutral', info: 'neutral', warn: 'warning', error: 'critical', fatal: 'critical' };
 const timeOf = (epochUs: number) => new Date(epochUs / 1000).toLocaleTimeString();
 const lines = (n: number) => (n === 1 ? '1 line' : `${n} lines`);
+
+/** A bucket width in words: "20 s", "2 min", "1 h" (rounded: it labels a sparkline, not a measurement). */
+export function bucketWidth(us: number): string {
+  const s = us / 1_000_000;
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}
 
 /** The in-app route of a trace (the Traces view's deep link). */
 export const traceRoute = (traceId: string) => `#/traces/${traceId}`;
@@ -280,7 +288,7 @@ function Patterns() {
       {patterns && patterns.patterns.length > 0 && (
         <ul role="list" aria-label="Log patterns" className="log-groups">
           {patterns.patterns.map((p) => (
-            <PatternRow key={p.templateId ?? p.template} pattern={p} />
+            <PatternRow key={patternKey(p)} pattern={p} bucketUs={patterns.bucketUs} />
           ))}
         </ul>
       )}
@@ -288,15 +296,49 @@ function Patterns() {
   );
 }
 
-function PatternRow({ pattern: p }: { pattern: LogPattern }) {
+/**
+ * A pattern: level, template, count and a sparkline of its lines per bucket of the window. Clicking the
+ * template opens its example lines (the newest, from logs:search by template id), each with its trace link.
+ */
+function PatternRow({ pattern: p, bucketUs }: { pattern: LogPattern; bucketUs: number }) {
+  const open = useLogsStore((s) => (s.openPattern?.key === patternKey(p) ? s.openPattern : null));
+  const toggle = useLogsStore((s) => s.togglePattern);
+  const examplesId = useId();
+  const per = bucketWidth(bucketUs);
+  const peak = p.counts.length ? Math.max(...p.counts) : 0;
   return (
-    <li className="log-group" aria-label={p.template}>
+    <li className={`log-group${open ? ' log-group-open' : ''}`} aria-label={p.template}>
       <div className="log-group-main">
         {p.maxLevel && <Badge tone={LEVEL_TONE[p.maxLevel]}>{p.maxLevel}</Badge>}
-        <code className="log-template">{p.template}</code>
+        <button
+          type="button"
+          className="log-template log-pattern-toggle"
+          aria-expanded={open !== null}
+          aria-controls={open ? examplesId : undefined}
+          aria-label={`Example lines of ${p.template}`}
+          onClick={() => void toggle(p)}
+        >
+          <code>{p.template}</code>
+        </button>
         <span className="log-count">{lines(p.count)}</span>
       </div>
-      <Sparkline values={p.counts} scale={{ min: 0 }} label={`Lines per interval of ${p.template}`} width={160} height={18} />
+      <span className="log-sparkline" title={`${lines(p.count)}; at most ${peak} per ${per}`}>
+        <Sparkline values={p.counts} scale={{ min: 0 }} label={`Lines per ${per} of ${p.template}: at most ${peak}`} width={160} height={18} />
+      </span>
+      {open && (
+        <div id={examplesId} className="log-pattern-examples">
+          {open.error && <p role="alert" className="banner banner-critical">{open.error}</p>}
+          {!open.error && open.lines === null && <p className="muted">Loading example lines…</p>}
+          {open.lines && open.lines.length === 0 && <p className="muted">No stored line of this pattern in the window (it may have aged out).</p>}
+          {open.lines && open.lines.length > 0 && (
+            <ol role="list" aria-label={`Example lines of ${p.template}`} className="log-lines">
+              {open.lines.map((l, i) => (
+                <LineRow key={`${l.timeUs}:${i}`} line={l} />
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
     </li>
   );
 }

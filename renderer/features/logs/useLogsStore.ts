@@ -9,6 +9,8 @@ export const TAIL_CAPACITY = 200;
 export const SEARCH_LIMIT = 200;
 /** An error pattern is "new" when it did not occur in this long before the errors window. */
 export const BASELINE_US = 24 * 3_600_000_000;
+/** Example lines shown for a pattern that is opened. */
+export const PATTERN_EXAMPLES = 20;
 /** Errors, patterns and status refresh themselves this often while the view is open (the tail is live anyway). */
 export const REFRESH_MS = 30_000;
 
@@ -27,6 +29,14 @@ export interface ErrorGroupView extends LogErrorGroup {
   isNew: boolean | null;
 }
 
+/** The pattern whose example lines are open, and those lines (null while loading). */
+export interface OpenPattern {
+  key: string;
+  template: string;
+  lines: LogLine[] | null;
+  error: string | null;
+}
+
 export interface LogsStore {
   status: LogsStatus | null;
   statusError: string | null;
@@ -38,6 +48,7 @@ export interface LogsStore {
   errorsError: string | null;
   patterns: { patterns: LogPattern[]; fromUs: number; toUs: number; bucketUs: number } | null;
   patternsError: string | null;
+  openPattern: OpenPattern | null;
   /** Live tail, newest first (new lines appear at the top without scrolling), at most TAIL_CAPACITY. */
   tail: LogLine[];
   paused: boolean;
@@ -47,6 +58,8 @@ export interface LogsStore {
   runSearch(): Promise<void>;
   refresh(): Promise<void>;
   setPaused(paused: boolean): void;
+  /** Open a pattern's example lines (logs:search by its template id over the patterns' window), or close them (the open one again, or null). */
+  togglePattern(pattern: LogPattern | null): Promise<void>;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -66,11 +79,22 @@ export function matches(line: LogLine, q: LogQuery): boolean {
 }
 
 const groupKey = (g: Pick<LogErrorGroup, 'templateId' | 'template'>) => g.templateId ?? `msg:${g.template}`;
+/** A pattern's key in the list (and in the open-pattern state). */
+export const patternKey = (p: Pick<LogPattern, 'templateId' | 'template'>) => groupKey(p);
+
+/**
+ * The search for a pattern's example lines: by template id; a pattern without one (lines the analysis did
+ * not see, grouped by their exact message) by its message as text, which may also find longer messages.
+ */
+export function patternExamplesRequest(p: Pick<LogPattern, 'templateId' | 'template'>, window: { fromUs: number; toUs: number }): LogSearchQuery {
+  return { ...(p.templateId ? { templateId: p.templateId } : { text: p.template.slice(0, 500) }), fromUs: window.fromUs, toUs: window.toUs, limit: PATTERN_EXAMPLES };
+}
 
 /** The logs feature's store: search, error groups (new or recurring), patterns and the live tail. */
 export const useLogsStore = create<LogsStore>()((set, get) => {
   let searchSeq = 0;
   let refreshSeq = 0;
+  let patternSeq = 0;
 
   async function loadStatus(api: Api): Promise<void> {
     try {
@@ -119,6 +143,7 @@ export const useLogsStore = create<LogsStore>()((set, get) => {
     errorsError: null,
     patterns: null,
     patternsError: null,
+    openPattern: null,
     tail: [],
     paused: false,
     api: null,
@@ -164,5 +189,22 @@ export const useLogsStore = create<LogsStore>()((set, get) => {
     },
 
     setPaused: (paused) => set({ paused }),
+
+    async togglePattern(pattern) {
+      const seq = ++patternSeq;
+      const { api, patterns, openPattern } = get();
+      if (!pattern || !api || !patterns || openPattern?.key === patternKey(pattern)) {
+        set({ openPattern: null });
+        return;
+      }
+      const key = patternKey(pattern);
+      set({ openPattern: { key, template: pattern.template, lines: null, error: null } });
+      try {
+        const res = await api.logs.search(patternExamplesRequest(pattern, patterns));
+        if (seq === patternSeq) set({ openPattern: { key, template: pattern.template, lines: res.lines, error: null } });
+      } catch (err) {
+        if (seq === patternSeq) set({ openPattern: { key, template: pattern.template, lines: null, error: `Could not load example lines: ${message(err)}` } });
+      }
+    },
   };
 });

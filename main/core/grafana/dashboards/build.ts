@@ -1,5 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as stateTimeline from '@grafana/grafana-foundation-sdk/statetimeline';
@@ -11,9 +13,19 @@ import { DATASOURCE_VAR, isRow, type DashboardDef, type PanelDef } from './model
 /** Every panel and query names its datasource through the variable, which defaults to Lookout's Prometheus. */
 const DS: common.DataSourceRef = { type: 'prometheus', uid: `\${${DATASOURCE_VAR}}` };
 
+/** Log panels name Lookout's Loki by its fixed uid: there is one Loki (the ship target), and no variable to pick another. */
+const LOKI_DS: common.DataSourceRef = { type: DATASOURCES.loki.type, uid: DATASOURCES.loki.uid };
+
 const DEFAULT_THRESHOLDS = [{ value: null, color: 'green' }];
 
-type AnyPanelBuilder = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder | stateTimeline.PanelBuilder;
+type AnyPanelBuilder = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder | stateTimeline.PanelBuilder | logs.PanelBuilder;
+
+function lokiTarget(q: PanelDef['queries'][number], refId: string, kind: PanelDef['kind']): loki.DataqueryBuilder {
+  const b = new loki.DataqueryBuilder().datasource(LOKI_DS).refId(refId).expr(q.expr).editorMode(loki.QueryEditorMode.Code).queryType(loki.LokiQueryType.Range);
+  if (kind === 'logs') b.maxLines(200).direction(loki.LokiQueryDirection.Backward);
+  else b.legendFormat(q.legend ?? '__auto');
+  return b;
+}
 
 function target(q: PanelDef['queries'][number], refId: string, kind: PanelDef['kind']): prometheus.DataqueryBuilder {
   const b = new prometheus.DataqueryBuilder().datasource(DS).refId(refId).expr(q.expr).legendFormat(q.legend ?? '__auto');
@@ -46,6 +58,15 @@ function basePanel(def: PanelDef): AnyPanelBuilder {
       return new table.PanelBuilder().showHeader(true);
     case 'state-timeline':
       return new stateTimeline.PanelBuilder().showValue(common.VisibilityMode.Never).mergeValues(true);
+    case 'logs':
+      return new logs.PanelBuilder()
+        .showTime(true)
+        .showLabels(false)
+        .showCommonLabels(false)
+        .wrapLogMessage(true)
+        .enableLogDetails(true)
+        .sortOrder(common.LogsSortOrder.Descending)
+        .dedupStrategy(common.LogsDedupStrategy.None);
   }
 }
 
@@ -54,12 +75,12 @@ function panel(def: PanelDef): AnyPanelBuilder {
     .id(def.id)
     .title(def.title)
     .description(def.description)
-    .datasource(DS)
+    .datasource(def.datasource === 'loki' ? LOKI_DS : DS)
     .unit(def.unit)
     .span(def.w ?? 12)
     .height(def.h ?? 8)
     .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(def.thresholds ?? DEFAULT_THRESHOLDS))
-    .targets(def.queries.map((q, i) => target(q, String.fromCharCode(65 + i), def.kind)));
+    .targets(def.queries.map((q, i) => (def.datasource === 'loki' ? lokiTarget : target)(q, String.fromCharCode(65 + i), def.kind)));
   if (def.min !== undefined) p.min(def.min);
   if (def.max !== undefined) p.max(def.max);
   if (def.decimals !== undefined) p.decimals(def.decimals);

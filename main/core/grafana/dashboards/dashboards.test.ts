@@ -6,6 +6,7 @@ import { DATASOURCES } from '../provisioning';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..');
 const EXPORTED = path.join(ROOT, 'assets', 'grafana', 'dashboards');
+const EXPORTED_LOKI = path.join(ROOT, 'assets', 'grafana', 'dashboards-loki');
 
 interface Target {
   expr: string;
@@ -38,8 +39,14 @@ interface Dashboard {
 }
 
 const dashboards = dashboardFiles().map((f) => ({ file: f.name, d: JSON.parse(f.content) as Dashboard }));
+/** Both variants (without and with Loki): every panel rule holds in each. The Loki variant's own tests are in log-panels.test.ts. */
+const withLoki = dashboardFiles({ loki: true }).map((f) => ({ file: `loki/${f.name}`, d: JSON.parse(f.content) as Dashboard }));
+const bothVariants = [...dashboards, ...withLoki];
 const dataPanels = (d: Dashboard) => d.panels.filter((p) => p.type !== 'row');
-const allTargets = () => dashboards.flatMap(({ d }) => dataPanels(d).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.uid} / ${p.title} / ${t.refId}`, t }))));
+const isLoki = (p: Panel) => p.datasource?.type === 'loki';
+/** PromQL targets (Loki panels' LogQL is checked in log-panels.test.ts). */
+const allTargets = () =>
+  bothVariants.flatMap(({ d }) => dataPanels(d).filter((p) => !isLoki(p)).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.uid} / ${p.title} / ${t.refId}`, t }))));
 
 /** Metric names in a PromQL expression: identifiers that are not functions, keywords, label names or strings. */
 function metricNames(expr: string): string[] {
@@ -106,8 +113,8 @@ describe('dashboard hygiene', () => {
     }
   });
 
-  it('gives every panel a unique id, a title, a description, a unit and the datasource variable', () => {
-    for (const { d } of dashboards) {
+  it('gives every panel a unique id, a title, a description, a unit and the datasource variable (Loki panels: Lookout Loki by uid)', () => {
+    for (const { d } of bothVariants) {
       const ids = d.panels.map((p) => p.id);
       expect(new Set(ids).size, `${d.uid} panel ids`).toBe(ids.length);
       for (const p of d.panels) expect(p.gridPos.x + p.gridPos.w, `${d.uid} / ${p.title}`).toBeLessThanOrEqual(24);
@@ -116,9 +123,10 @@ describe('dashboard hygiene', () => {
         expect(p.title, where).toBeTruthy();
         expect(p.description, where).toBeTruthy();
         expect(p.fieldConfig?.defaults?.unit, where).toBeTruthy();
-        expect(p.datasource, where).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        const ds = isLoki(p) ? { type: 'loki', uid: DATASOURCES.loki.uid } : { type: 'prometheus', uid: '${datasource}' };
+        expect(p.datasource, where).toEqual(ds);
         expect(p.targets?.length, where).toBeGreaterThan(0);
-        for (const t of p.targets!) expect(t.datasource, `${where} / ${t.refId}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        for (const t of p.targets!) expect(t.datasource, `${where} / ${t.refId}`).toEqual(ds);
         expect(new Set(p.targets!.map((t) => t.refId)).size, where).toBe(p.targets!.length);
       }
     }
@@ -165,6 +173,12 @@ describe('exported dashboards (assets/grafana/dashboards)', () => {
     expect((await readdir(EXPORTED)).filter((f) => f.endsWith('.json')).sort()).toEqual(files.map((f) => f.name).sort());
     for (const f of files) expect(await readFile(path.join(EXPORTED, f.name), 'utf8'), f.name).toBe(f.content);
   });
+
+  it('and the Loki variant (assets/grafana/dashboards-loki) too: run `lookout dashboards export --loki --out assets/grafana/dashboards-loki`', async () => {
+    const files = dashboardFiles({ loki: true });
+    expect((await readdir(EXPORTED_LOKI)).filter((f) => f.endsWith('.json')).sort()).toEqual(files.map((f) => f.name).sort());
+    for (const f of files) expect(await readFile(path.join(EXPORTED_LOKI, f.name), 'utf8'), f.name).toBe(f.content);
+  });
 });
 
 describe('metricNames', () => {
@@ -180,7 +194,7 @@ describe('metricNames', () => {
 describe('exemplars', () => {
   it("every time series over the kit's request and IPC histograms shows its exemplars (trace ids), and nothing else asks for them", () => {
     let withExemplars = 0;
-    for (const f of dashboardFiles()) {
+    for (const f of [...dashboardFiles(), ...dashboardFiles({ loki: true })]) {
       const panels = (JSON.parse(f.content) as { panels: Array<{ type: string; targets?: Array<{ expr: string; exemplar?: boolean; instant?: boolean }> }> }).panels;
       for (const p of panels) {
         for (const t of p.targets ?? []) {

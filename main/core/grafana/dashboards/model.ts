@@ -13,7 +13,7 @@ export interface QueryDef {
   instant?: boolean;
 }
 
-export type PanelKind = 'timeseries' | 'stat' | 'table' | 'state-timeline';
+export type PanelKind = 'timeseries' | 'stat' | 'table' | 'state-timeline' | 'logs';
 
 /** A data panel. `id` is part of links (`viewPanel=<id>`): never reuse or renumber one. */
 export interface PanelDef {
@@ -25,6 +25,11 @@ export interface PanelDef {
   /** A Grafana unit id (percentunit, bytes, binBps, s, reqps, short, …). */
   unit: string;
   queries: QueryDef[];
+  /**
+   * Where the queries go. Unset: the dashboard's Prometheus variable (PromQL). `loki`: Lookout's Loki
+   * datasource by its fixed uid (LogQL); only in the dashboards' Loki variant (log-panels.ts).
+   */
+  datasource?: 'loki';
   /** Grid width out of 24 (default 12) and height in rows (default 8). */
   w?: number;
   h?: number;

@@ -34,6 +34,12 @@ describe('template miner', () => {
     expect(root).toBe(cyrus);
     expect(m.resolve(news!)).toEqual({ templateId: cyrus, template: 'session closed for user <*>', count: 4 });
     expect(m.templates()).toEqual([{ templateId: cyrus, template: 'session closed for user <*>', count: 4 }]);
+    // A search by pattern asks for every id records of it were stored with: the surviving id, then the merged ones.
+    expect(m.idsOf(cyrus!)).toEqual([cyrus, news]);
+    expect(m.idsOf(news!)).toEqual([cyrus, news]);
+    expect(m.idsOf('ffffffffffffffff')).toEqual([]);
+    const [other] = mineAll(m, ['disk full on /var']);
+    expect(m.idsOf(other!)).toEqual([other]);
   });
 
   it('needs six values before a categorical key=word becomes a variable', () => {

@@ -70,6 +70,12 @@ export interface TemplateMiner {
   add(message: string): TemplateMatch;
   /** The current template an id (perhaps one merged away since) stands for, or undefined once evicted. */
   resolve(templateId: string): TemplateInfo | undefined;
+  /**
+   * Every id that stands for the same template as `templateId` now: the current id first, then the ids
+   * merged into it (stored records keep the id they got, so a search by pattern must ask for all of them).
+   * Empty once the template is evicted.
+   */
+  idsOf(templateId: string): string[];
   /** Every template kept, most messages first. */
   templates(): TemplateInfo[];
   /** The miner's state as plain JSON, for `createTemplateMiner(options, snapshot)` after a restart. */
@@ -348,9 +354,18 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}, snapshot
     for (const b of [...buckets.values()]) evict(b);
   }
 
+  function idsOf(templateId: string): string[] {
+    const current = resolve(templateId)?.templateId;
+    if (current === undefined) return [];
+    const ids = [current];
+    for (const from of aliases.keys()) if (from !== current && resolve(from)?.templateId === current) ids.push(from);
+    return ids;
+  }
+
   return {
     add,
     resolve,
+    idsOf,
     templates: () => [...clusters.values()].map(info).sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)),
     snapshot: () => ({
       version: 1,

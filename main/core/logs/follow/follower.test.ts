@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../adapters/clock';
-import { createFileFollower, type FileFollower, type FollowedBatch, type FollowerOptions, type FollowSpec } from './follower';
+import { createFileFollower, deletedProblem, type FileFollower, type FollowedBatch, type FollowerOptions, type FollowSpec } from './follower';
 import { createOffsetsStore } from './offsets-store';
 
 const logger = pino({ level: 'silent' });
@@ -226,9 +226,11 @@ describe('createFileFollower', () => {
     fs.closeSync(fd);
     await f.tick();
     expect(f.status().files[0]!.state).toBe('deleted');
+    expect(f.status().files[0]!.error).toBe(deletedProblem(file));
     expect(f.status().recentEvents.some((e) => e.kind === 'deleted' && e.path === file)).toBe(true);
     fs.writeFileSync(file, 'reborn\n');
     await f.tick();
+    expect(f.status().files[0]).toMatchObject({ state: 'following', error: null });
     expect(texts()).toEqual(['before', 'last words', 'written after the unlink', 'reborn']);
   });
 

@@ -85,6 +85,9 @@ export interface FileFollower {
 const ROTATED_NAME = /\.(gz|bz2|xz|zst|zip)$|\.\d+$|\.(tmp|rotating)$/;
 const EVENTS_KEPT = 20;
 
+/** The problem a followed file that was deleted shows in the status (logs:status) until a new file appears at its path. */
+export const deletedProblem = (file: string) => `${file} was deleted while followed: its last lines were read, and a new file at this path will be followed from its start`;
+
 /** The directory fs.watch should watch for a spec: the file's directory, or a glob's static base. */
 function watchDir(p: string): string {
   if (!isDynamicPattern(p)) return path.dirname(p);
@@ -309,7 +312,12 @@ export function createFileFollower(opts: FollowerOptions): FileFollower {
       tailers.clear();
     },
     status() {
-      const files = [...tailers].map(([file, t]) => ({ file, service: t.spec.service, source: t.spec.source, ...t.tailer.status() }));
+      const files = [...tailers].map(([file, t]) => {
+        const st = t.tailer.status();
+        // A deleted file cannot be read now: say so where logs:status shows a file's problem (until a new file appears there).
+        const error = st.error ?? (st.state === 'deleted' ? deletedProblem(file) : null);
+        return { file, service: t.spec.service, source: t.spec.source, ...st, error };
+      });
       return { files, linesRead, offsetsError, offsetsProblem, recentEvents: [...recentEvents] };
     },
   };
