@@ -65,7 +65,7 @@ export interface ComponentStatus {
 /** Everything the stack view needs, pushed on every change. */
 export interface StackSnapshot {
   components: ComponentStatus[];
-  /** Worst state of the stack itself (components, settings, config); the tray also counts firing alerts ('app:overall'). */
+  /** Worst state of the stack (components, settings, config) raised by the worst alert firing unsilenced; the same value as 'app:overall' and the tray. */
   overall: OverallState;
   /** Problem with the settings file, if the last edit was invalid (the previous valid settings stay in force). */
   settingsError: string | null;

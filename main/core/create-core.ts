@@ -7,7 +7,8 @@ import type { Core, CoreDeps } from './core';
 import { paths as layout, prepareHome } from './paths';
 import { createFileSecrets } from './adapters/file-secrets';
 import { createAlerting } from './alerts/alerting';
-import { trayState, worstFiring } from './alerts/tray-state';
+import { worstFiring } from './alerts/tray-state';
+import { appOverall } from './overall';
 import { checkReceivers } from './alerts/receiver-check';
 import { ensureWebhookToken } from './secrets';
 import { ensureGrafanaSecrets, grafanaCredentials } from './grafana/credentials';
@@ -30,7 +31,6 @@ import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
 import { createDemoTargets } from './settings/demo-targets';
-import { overallState } from './stack/overall';
 import { componentUrl } from './stack/component-spec';
 import { Stack } from './stack/stack';
 import { createCoreMetrics } from './telemetry/metrics';
@@ -92,7 +92,10 @@ export function createCore(deps: CoreDeps): Core {
     emit: (snap) => {
       events.emit('alerts:changed', snap);
       firingWorst = worstFiring(snap);
-      emitTrayState(overallState(stackParts()));
+      const stackSnap = snapshot();
+      // The badge reads StackSnapshot.overall: it changed with the alerts, so the stack view gets it too.
+      if (stackSnap.overall !== lastOverall) events.emit('stack:changed', stackSnap);
+      emitTrayState(stackSnap.overall);
     },
     reapply: () => stack.applySettings(),
     timings: deps.alertTimings,
@@ -159,12 +162,11 @@ export function createCore(deps: CoreDeps): Core {
 
   function snapshot(): StackSnapshot {
     const snap = stackParts();
-    return { ...snap, overall: overallState(snap) };
+    return { ...snap, overall: appOverall(snap, firingWorst) };
   }
 
-  /** The tray follows the stack and firing alerts together; push only changes. */
-  function emitTrayState(stackOverall: OverallState): void {
-    const overall = trayState(stackOverall, firingWorst);
+  /** The tray shows the same overall state as the snapshot (appOverall); push only changes. */
+  function emitTrayState(overall: OverallState): void {
     if (overall === lastOverall) return;
     lastOverall = overall;
     events.emit('app:overall', overall);
