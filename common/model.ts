@@ -251,13 +251,23 @@ export interface Alert {
   group: string;
 }
 
+/**
+ * What an alert source is doing, as the UI should read it: `starting` and `stopped` (the component is
+ * starting, or was stopped by the user) are states, not problems, so no warning banner; only
+ * `unreachable` (it runs, or should by now, and does not answer) is a warning. `unknown`: not tried yet.
+ */
+export type AlertSourceState = 'unknown' | 'reachable' | 'unreachable' | 'starting' | 'stopped';
+
 /** Whether Lookout could reach an alert source at its last attempt. */
 export interface AlertSourceStatus {
-  /** null before the first attempt. */
+  /** null before the first attempt, and while the component is starting or stopped (see `state`): no answer is expected then. */
   reachable: boolean | null;
   /** Epoch ms of the last successful sync. */
   lastOkAt: number | null;
+  /** Why it is unreachable; null when reachable, starting or stopped. */
   error: string | null;
+  /** Absent only in payloads from older cores; read a missing one as `reachable` true/false → 'reachable'/'unreachable'. */
+  state?: AlertSourceState;
 }
 
 /** Everything the alert list needs, pushed on every change ('alerts:changed'). */

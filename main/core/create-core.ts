@@ -33,6 +33,7 @@ import { createSettingsStore } from './settings/store';
 import { createDemoTargets } from './settings/demo-targets';
 import { componentUrl } from './stack/component-spec';
 import { Stack } from './stack/stack';
+import { DEFAULT_TIMINGS } from './stack/timings';
 import { createCoreMetrics } from './telemetry/metrics';
 import { traced } from './telemetry/traced';
 import { createInstallService } from './install/service';
@@ -98,7 +99,8 @@ export function createCore(deps: CoreDeps): Core {
       emitTrayState(stackSnap.overall);
     },
     reapply: () => stack.applySettings(),
-    timings: deps.alertTimings,
+    // The readiness time Lookout's unreachable alerts allow a start is the supervisor's own start timeout.
+    timings: { readinessGraceMs: deps.timings?.startTimeoutMs ?? DEFAULT_TIMINGS.startTimeoutMs, ...deps.alertTimings },
   });
   // Traces and logs (main/core/signals): the OTLP receiver, the telemetry store, log following and analysis.
   const signals = createSignals({

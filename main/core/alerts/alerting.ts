@@ -10,7 +10,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Alert, AlertSeverity, AlertsSnapshot, AlertSourceStatus, ComponentStatus } from '../../../common/model';
+import type { Alert, AlertSeverity, AlertsSnapshot, ComponentState, ComponentStatus } from '../../../common/model';
 import { BadRequestError, type Handlers } from '../api';
 import { grafanaAlertUrl } from '../links/grafana';
 import type { Paths } from '../paths';
@@ -29,6 +29,7 @@ import type { NotificationAction, Notifier, Secrets } from './ports';
 import { SECRET_SETTING, secretProblem } from './secret-files';
 import { durationMs } from '../settings/prom-units';
 import { Silencer } from './silences';
+import { applyProbe, initialSource, type ProbeOutcome } from './source-status';
 import { evaluateWatchdog } from './watchdog';
 
 /** Timings of the alerting loop (tests shorten them). */
@@ -45,6 +46,8 @@ export interface AlertingTimings {
   maintainIntervalMs: number;
   /** Readiness probe timeout for Prometheus. */
   probeTimeoutMs: number;
+  /** How long Prometheus or Alertmanager may be `starting` before Lookout's unreachable alert fires (create-core passes the supervisor's start timeout). */
+  readinessGraceMs: number;
 }
 
 export const DEFAULT_ALERTING_TIMINGS: AlertingTimings = {
@@ -54,6 +57,7 @@ export const DEFAULT_ALERTING_TIMINGS: AlertingTimings = {
   ackTtlMs: 10 * 60_000,
   maintainIntervalMs: 30_000,
   probeTimeoutMs: 2_000,
+  readinessGraceMs: 60_000,
 };
 
 export type AlertingChannels = 'alerts:get' | 'alerts:history' | 'alerts:ack' | 'alerts:snooze' | 'alerts:test' | 'silences:delete' | 'secrets:get' | 'secrets:set' | 'secrets:clear';
@@ -98,7 +102,6 @@ const STATE_RANK: Record<Alert['state'], number> = { firing: 0, suppressed: 1, r
 const severityOf = (labels: Record<string, string>): AlertSeverity =>
   labels.severity === 'critical' || labels.severity === 'warning' ? labels.severity : 'info';
 
-const source = (): AlertSourceStatus => ({ reachable: null, lastOkAt: null, error: null });
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -125,7 +128,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     }
   })();
 
-  const status = { alertmanager: source(), prometheus: source() };
+  const status = { alertmanager: initialSource(), prometheus: initialSource() };
   let amFailures = 0;
   let promFailures = 0;
   let lastWatchdogAt: number | null = null;
@@ -220,6 +223,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
         pipelineUpSince,
         lastWatchdogAt,
         missingAfterMs: durationMs(settings.alerts.watchdog.missingAfter),
+        readinessGraceMs: t.readinessGraceMs,
         now,
       }),
       now,
@@ -249,33 +253,31 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     const settings = deps.settings();
     const now = clock.now();
     const probes: Array<Promise<void>> = [];
+    const stateOf = (id: 'alertmanager' | 'prometheus'): ComponentState | undefined => deps.components().find((c) => c.id === id)?.state;
     if (settings.stack.components.alertmanager.enabled) {
       probes.push(
         (async () => {
+          const before = stateOf('alertmanager');
+          let outcome: ProbeOutcome;
           try {
             const [alerts] = await Promise.all([am.alerts(), silencer.refresh()]);
             book.sync(alerts, clock.now());
-            if (status.alertmanager.reachable === false) logger.info('Alertmanager reachable again; alerts reconciled');
-            amFailures = 0;
-            status.alertmanager = { reachable: true, lastOkAt: clock.now(), error: null };
+            if (status.alertmanager.state === 'unreachable') logger.info('Alertmanager reachable again; alerts reconciled');
+            outcome = { ok: true, at: clock.now() };
           } catch (err) {
-            amFailures++;
-            status.alertmanager = { ...status.alertmanager, reachable: false, error: message(err) };
+            outcome = { ok: false, error: message(err) };
           }
+          ({ status: status.alertmanager, failures: amFailures } = applyProbe({ status: status.alertmanager, failures: amFailures }, before, stateOf('alertmanager'), outcome));
         })(),
       );
     }
     if (settings.stack.components.prometheus.enabled) {
       probes.push(
         (async () => {
+          const before = stateOf('prometheus');
           const r = await deps.health.check(`${componentUrl(settings, 'prometheus')}/-/ready`, t.probeTimeoutMs);
-          if (r.ok) {
-            promFailures = 0;
-            status.prometheus = { reachable: true, lastOkAt: clock.now(), error: null };
-          } else {
-            promFailures++;
-            status.prometheus = { ...status.prometheus, reachable: false, error: r.error ?? `HTTP ${r.status}` };
-          }
+          const outcome: ProbeOutcome = r.ok ? { ok: true, at: clock.now() } : { ok: false, error: r.error ?? `HTTP ${r.status}` };
+          ({ status: status.prometheus, failures: promFailures } = applyProbe({ status: status.prometheus, failures: promFailures }, before, stateOf('prometheus'), outcome));
         })(),
       );
     }
