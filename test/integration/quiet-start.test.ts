@@ -89,6 +89,16 @@ describe('a quiet start and stop of the real stack, and the overall state with a
     expect(overall.at(-1)).toBe('critical');
   });
 
+  it("leaves the always-firing Watchdog out of the history while Prometheus' ALERTS has it (issue 16.6)", async () => {
+    const url = `http://127.0.0.1:${env.ports.prometheus}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname="Watchdog",alertstate="firing"}')}`;
+    await waitFor('Watchdog firing in Prometheus', async () => ((await (await fetch(url)).json()) as { data: { result: unknown[] } }).data.result.length > 0, 30_000, 500);
+    // The range query needs the sample Prometheus just wrote: a few seconds for it to be queryable.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const history = await core.handlers['alerts:history']({ range: '1h' });
+    expect(history.prometheusError).toBeNull();
+    expect(history.intervals.map((i) => i.name)).not.toContain('Watchdog');
+  });
+
   it('stopping the stack is a state: no watchdog alert, sources read stopped', async () => {
     const run = await sampleWhile(core, () => core.handlers['stack:stop']({}), 2_000);
     expect(run.noisy).toEqual([]);

@@ -22,6 +22,7 @@ import { createAlertmanagerClient, parseWebhook, type AlertmanagerClient } from 
 import { AlertBook, type BookEntry } from './book';
 import { decide, groupKey } from './decide';
 import { NotificationDispatcher } from './dispatcher';
+import { isHeartbeat } from './heartbeat';
 import { alertHistory } from './history';
 import { NotificationLog } from './notification-log';
 import { NotifiedStore } from './notified-store';
@@ -200,7 +201,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   function snapshot(): AlertsSnapshot {
     // Watchdog is the pipeline's heartbeat, shown as lastWatchdogAt rather than as an alert.
-    return { alerts: current.filter((a) => a.name !== 'Watchdog'), alertmanager: { ...status.alertmanager }, prometheus: { ...status.prometheus }, lastWatchdogAt };
+    return { alerts: current.filter((a) => !isHeartbeat(a.name, a.labels)), alertmanager: { ...status.alertmanager }, prometheus: { ...status.prometheus }, lastWatchdogAt };
   }
 
   /** Re-evaluate own alerts, decide notifications, push the list when it changed. */
