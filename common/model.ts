@@ -9,6 +9,13 @@ export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter' | 'gra
 export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus', 'grafana', 'jaeger'] as const satisfies readonly ComponentId[];
 
 /**
+ * Components Lookout works without: alerting needs Prometheus and Alertmanager, while node_exporter
+ * (Lookout's own collectors measure the machine), Grafana (dashboards) and Jaeger (traces) add views.
+ * A missing optional component is a warning, not a failure (`lookout doctor` exits 0 for it).
+ */
+export const OPTIONAL_COMPONENT_IDS = ['node_exporter', 'grafana', 'jaeger'] as const satisfies readonly ComponentId[];
+
+/**
  * Supervisor states. The transition diagram lives in main/core/stack/supervisor.ts.
  * - `not-installed`: no binary found; `start` looks again.
  * - `failed`: crash loop, port conflict or invalid config; nothing respawns until the user acts.
