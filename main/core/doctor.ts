@@ -152,7 +152,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   checks.push(await portCheck(deps, settings.lookout.port, 'Lookout', 'lookout.port', [{ pid: process.pid, who: 'this Lookout' }, { pid: servePid, who: 'a running Lookout' }]));
 
   try {
-    await validateConfig({ settings, paths: deps.paths, runner: deps.runner, tools });
+    await validateConfig({ settings, paths: deps.paths, runner: deps.runner, tools, platform });
     const checked = [tools.promtool && 'promtool', tools.amtool && 'amtool'].filter(Boolean).join(' and ');
     checks.push({ name: 'rendered config', ok: true, detail: checked ? `passes ${checked}` : 'nothing to validate (Prometheus and Alertmanager disabled)' });
   } catch (e) {
