@@ -252,7 +252,7 @@ export interface Alert {
   silences: AlertSilence[];
   /** Ids of alerts that inhibit this one (a ServiceDown silencing that job's latency alert). */
   inhibitedBy: string[];
-  /** The matching Grafana view on 127.0.0.1, or null when Grafana is not configured. */
+  /** The matching Grafana view on 127.0.0.1, or null when Grafana is disabled or not running (running/unhealthy only: no link to a closed port). */
   grafanaUrl: string | null;
   /** Notification group: alertname, job and severity, as Alertmanager groups them. */
   group: string;

@@ -27,6 +27,7 @@ import { restoreBackup, stackControlFrom } from './backup/restore';
 import { stackLogin } from './lockdown/credentials';
 import { lockdownChecks } from './lockdown/doctor-checks';
 import { remoteWriteStatus } from './remote-write/status';
+import { linkableFrom } from './links/availability';
 import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
@@ -210,7 +211,7 @@ export function createCore(deps: CoreDeps): Core {
       return { at: Date.now() };
     },
     'settings:get': async () => settingsView(),
-    'links:get': async () => ({ links: quickLinks(settings.current()) }),
+    'links:get': async () => ({ links: quickLinks(settings.current(), linkableFrom(stack.snapshot())) }),
     'settings:update': async (req) => editor.update(req.changes, settings.current()),
     'services:list': () => listServices({ settings: settings.current(), scraped: demo.apply(settings.current()), demo: demo.current(), prometheus }),
     ...alerting.handlers,

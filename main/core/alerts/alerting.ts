@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Alert, AlertSeverity, AlertsSnapshot, ComponentState, ComponentStatus } from '../../../common/model';
 import { BadRequestError, type Handlers } from '../api';
+import { linkableFrom } from '../links/availability';
 import { grafanaAlertUrl } from '../links/grafana';
 import type { Paths } from '../paths';
 import type { Clock, HealthProbe, Timer } from '../ports';
@@ -143,6 +144,11 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   let chain: Promise<void> = Promise.resolve();
   let stackChangeQueued = false;
 
+  /** The alert's Grafana view, only while Grafana runs (links/availability.ts): no link to a closed port. */
+  function grafanaLink(alert: { labels: Record<string, string>; startsAt: number }): string | null {
+    return linkableFrom(deps.components())('grafana') ? grafanaAlertUrl(alert, deps.settings()) : null;
+  }
+
   const dispatcher = new NotificationDispatcher({
     notifier: deps.notifier,
     clock,
@@ -151,7 +157,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     settings: () => deps.settings().alerts.notifications,
     linkFor: (d) => {
       const first = d.alerts[0];
-      return grafanaAlertUrl(first ? { labels: first.labels, startsAt: first.startsAt } : { labels: d.job ? { job: d.job } : {}, startsAt: clock.now() }, deps.settings());
+      return grafanaLink(first ? { labels: first.labels, startsAt: first.startsAt } : { labels: d.job ? { job: d.job } : {}, startsAt: clock.now() });
     },
     onAction: (groups, action) => void onNotificationAction(groups, action),
   });
@@ -187,7 +193,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       resolvedAt: e.resolvedAt,
       silences,
       inhibitedBy: e.inhibitedBy,
-      grafanaUrl: grafanaAlertUrl({ labels: e.labels, startsAt: e.startsAt }, deps.settings()),
+      grafanaUrl: grafanaLink({ labels: e.labels, startsAt: e.startsAt }),
       group: groupKey(base),
     };
   }
