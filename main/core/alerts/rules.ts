@@ -4,6 +4,7 @@
  * Metric names are the ones agreed in docs/metrics.md; recording rule names follow Prometheus'
  * `level:metric:operation` convention and are listed in docs/metrics.md too.
  */
+import { newErrorPatternRule } from '../logs/analysis/new-error-pattern-rule';
 import type { Settings } from '../settings/schema';
 import type { Severity } from './settings-schema';
 
@@ -21,6 +22,7 @@ export const ALERT_NAMES = [
   'TargetScrapeGaps',
   'PrometheusRuleFailures',
   'AlertmanagerNotificationsFailing',
+  'NewErrorPattern',
   'Watchdog',
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
@@ -29,7 +31,7 @@ export type AlertName = (typeof ALERT_NAMES)[number];
 export const JOB_SYMPTOM_ALERTS: AlertName[] = ['HighErrorRate', 'HighLatency', 'HighIPCLatency', 'IPCErrors', 'TargetScrapeGaps'];
 
 /** Labels that tell two alerts of the same name apart (what "the same alert" means for inhibition). */
-export const SUBJECT_LABELS = ['job', 'instance', 'peer', 'target', 'transport', 'mountpoint', 'gpu', 'integration', 'rule_group'];
+export const SUBJECT_LABELS = ['job', 'instance', 'peer', 'target', 'transport', 'mountpoint', 'gpu', 'integration', 'rule_group', 'service'];
 
 /**
  * One group for recording and alert rules: a group evaluates its rules in order, so every alert sees
@@ -334,6 +336,9 @@ export function alertRules(settings: Settings): AlertRule[] {
       },
     },
   ]);
+
+  // Built beside the log analysis that exports its counter (logs/analysis/new-error-pattern-rule.ts).
+  add(r.NewErrorPattern.enabled, [newErrorPatternRule(r.NewErrorPattern.window)]);
 
   add(r.Watchdog.enabled, [
     {
