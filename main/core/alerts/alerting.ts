@@ -31,7 +31,7 @@ import type { NotificationAction, Notifier, Secrets } from './ports';
 import { SECRET_SETTING, secretProblem } from './secret-files';
 import { durationMs } from '../settings/prom-units';
 import { Silencer } from './silences';
-import { applyProbe, initialSource, type ProbeOutcome } from './source-status';
+import { applyProbe, followComponent, initialSource, type ProbeOutcome } from './source-status';
 import { evaluateWatchdog } from './watchdog';
 
 /** Timings of the alerting loop (tests shorten them). */
@@ -216,6 +216,9 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     const settings = deps.settings();
     const components = deps.components();
     const byId = new Map(components.map((c) => [c.id as string, c]));
+    // A stop or restart since the last probe shows at once, not at the next tick.
+    ({ status: status.alertmanager, failures: amFailures } = followComponent({ status: status.alertmanager, failures: amFailures }, byId.get('alertmanager')?.state));
+    ({ status: status.prometheus, failures: promFailures } = followComponent({ status: status.prometheus, failures: promFailures }, byId.get('prometheus')?.state));
     const up = (id: string, failures: number) => byId.get(id)?.state === 'running' && failures === 0;
     pipelineUpSince = up('prometheus', promFailures) && up('alertmanager', amFailures) ? (pipelineUpSince ?? now) : null;
 

@@ -36,6 +36,17 @@ export function applyProbe(prev: SourceUpdate, stateAtProbe: ComponentState | un
   return { failures: prev.failures + 1, status: { ...prev.status, reachable: false, error: outcome.error, state: 'unreachable' } };
 }
 
+/**
+ * The component changed state since the last probe (the user stopped it, it is restarting): a status
+ * from a probe of the running component must not outlive that, nor its failure count. Running and
+ * unhealthy (and failed) keep what the last probe said.
+ */
+export function followComponent(prev: SourceUpdate, stateNow: ComponentState | undefined): SourceUpdate {
+  if (stateNow === undefined || SHOULD_ANSWER.has(stateNow) || stateNow === 'failed') return prev;
+  const status = quiet(prev.status, stateNow);
+  return status.state === prev.status.state && prev.failures === 0 ? prev : { failures: 0, status };
+}
+
 /** The status of a source whose component is not meant to answer now: starting, or stopped (stopping, not installed). */
 function quiet(prev: AlertSourceStatus, state: ComponentState | undefined): AlertSourceStatus {
   if (state === 'starting') return { ...prev, reachable: null, error: null, state: 'starting' };
