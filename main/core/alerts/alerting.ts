@@ -10,7 +10,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Alert, AlertSeverity, AlertsSnapshot, ComponentState, ComponentStatus } from '../../../common/model';
+import type { Alert, AlertSeverity, AlertsSnapshot, ComponentStatus } from '../../../common/model';
 import { BadRequestError, type Handlers } from '../api';
 import { linkableFrom } from '../links/availability';
 import { grafanaAlertUrl } from '../links/grafana';
@@ -31,7 +31,7 @@ import type { NotificationAction, Notifier, Secrets } from './ports';
 import { SECRET_SETTING, secretProblem } from './secret-files';
 import { durationMs } from '../settings/prom-units';
 import { Silencer } from './silences';
-import { applyProbe, followComponent, initialSource, type ProbeOutcome } from './source-status';
+import { createSourceProbes, type SourceId } from './source-probes';
 import { evaluateWatchdog } from './watchdog';
 
 /** Timings of the alerting loop (tests shorten them). */
@@ -130,9 +130,6 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     }
   })();
 
-  const status = { alertmanager: initialSource(), prometheus: initialSource() };
-  let amFailures = 0;
-  let promFailures = 0;
   let lastWatchdogAt: number | null = null;
   let pipelineUpSince: number | null = null;
   let ownReadySince: number | null = null;
@@ -148,6 +145,18 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   function grafanaLink(alert: { labels: Record<string, string>; startsAt: number }): string | null {
     return linkableFrom(deps.components())('grafana') ? grafanaAlertUrl(alert, deps.settings()) : null;
   }
+
+  const sources = createSourceProbes({
+    settings: deps.settings,
+    components: deps.components,
+    clock,
+    health: deps.health,
+    am,
+    logger,
+    probeTimeoutMs: t.probeTimeoutMs,
+    refreshSilences: () => silencer.refresh(),
+    onAlerts: (alerts, at) => book.sync(alerts, at),
+  });
 
   const dispatcher = new NotificationDispatcher({
     notifier: deps.notifier,
@@ -207,7 +216,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   function snapshot(): AlertsSnapshot {
     // Watchdog is the pipeline's heartbeat, shown as lastWatchdogAt rather than as an alert.
-    return { alerts: current.filter((a) => !isHeartbeat(a.name, a.labels)), alertmanager: { ...status.alertmanager }, prometheus: { ...status.prometheus }, lastWatchdogAt };
+    return { alerts: current.filter((a) => !isHeartbeat(a.name, a.labels)), alertmanager: sources.status('alertmanager'), prometheus: sources.status('prometheus'), lastWatchdogAt };
   }
 
   /** Re-evaluate own alerts, decide notifications, push the list when it changed. */
@@ -217,18 +226,17 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     const components = deps.components();
     const byId = new Map(components.map((c) => [c.id as string, c]));
     // A stop or restart since the last probe shows at once, not at the next tick.
-    ({ status: status.alertmanager, failures: amFailures } = followComponent({ status: status.alertmanager, failures: amFailures }, byId.get('alertmanager')?.state));
-    ({ status: status.prometheus, failures: promFailures } = followComponent({ status: status.prometheus, failures: promFailures }, byId.get('prometheus')?.state));
-    const up = (id: string, failures: number) => byId.get(id)?.state === 'running' && failures === 0;
-    pipelineUpSince = up('prometheus', promFailures) && up('alertmanager', amFailures) ? (pipelineUpSince ?? now) : null;
+    sources.follow(components);
+    const up = (id: SourceId) => byId.get(id)?.state === 'running' && sources.failures(id) === 0;
+    pipelineUpSince = up('prometheus') && up('alertmanager') ? (pipelineUpSince ?? now) : null;
 
     book.setOwn(
       evaluateWatchdog({
         components,
-        alertmanagerFailures: amFailures,
-        alertmanagerError: status.alertmanager.error,
-        prometheusFailures: promFailures,
-        prometheusError: status.prometheus.error,
+        alertmanagerFailures: sources.failures('alertmanager'),
+        alertmanagerError: sources.status('alertmanager').error,
+        prometheusFailures: sources.failures('prometheus'),
+        prometheusError: sources.status('prometheus').error,
         watchdogEnabled: settings.alerts.rules.Watchdog.enabled && settings.stack.components.alertmanager.enabled && settings.stack.components.prometheus.enabled,
         pipelineUpSince,
         lastWatchdogAt,
@@ -260,39 +268,9 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   /** Read Alertmanager and Prometheus (the reconcile), then update. */
   async function tick(): Promise<void> {
-    const settings = deps.settings();
     const now = clock.now();
-    const probes: Array<Promise<void>> = [];
-    const stateOf = (id: 'alertmanager' | 'prometheus'): ComponentState | undefined => deps.components().find((c) => c.id === id)?.state;
-    if (settings.stack.components.alertmanager.enabled) {
-      probes.push(
-        (async () => {
-          const before = stateOf('alertmanager');
-          let outcome: ProbeOutcome;
-          try {
-            const [alerts] = await Promise.all([am.alerts(), silencer.refresh()]);
-            book.sync(alerts, clock.now());
-            if (status.alertmanager.state === 'unreachable') logger.info('Alertmanager reachable again; alerts reconciled');
-            outcome = { ok: true, at: clock.now() };
-          } catch (err) {
-            outcome = { ok: false, error: message(err) };
-          }
-          ({ status: status.alertmanager, failures: amFailures } = applyProbe({ status: status.alertmanager, failures: amFailures }, before, stateOf('alertmanager'), outcome));
-        })(),
-      );
-    }
-    if (settings.stack.components.prometheus.enabled) {
-      probes.push(
-        (async () => {
-          const before = stateOf('prometheus');
-          const r = await deps.health.check(`${componentUrl(settings, 'prometheus')}/-/ready`, t.probeTimeoutMs);
-          const outcome: ProbeOutcome = r.ok ? { ok: true, at: clock.now() } : { ok: false, error: r.error ?? `HTTP ${r.status}` };
-          ({ status: status.prometheus, failures: promFailures } = applyProbe({ status: status.prometheus, failures: promFailures }, before, stateOf('prometheus'), outcome));
-        })(),
-      );
-    }
-    await Promise.all(probes);
-    if (book.hasMissing() && status.prometheus.reachable) {
+    await sources.probe();
+    if (book.hasMissing() && sources.status('prometheus').reachable) {
       try {
         const firing = new Set((await deps.prometheus.query('ALERTS{alertstate="firing"}')).map((s) => labelKey(s.metric)));
         book.resolveMissing((labels) => firing.has(labelKey(labels)));
@@ -300,7 +278,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
         logger.debug({ err: message(err) }, 'cannot ask Prometheus which alerts fire; missing alerts wait for the grace period');
       }
     }
-    if (status.alertmanager.reachable && now - lastMaintainAt >= t.maintainIntervalMs) {
+    if (sources.status('alertmanager').reachable && now - lastMaintainAt >= t.maintainIntervalMs) {
       lastMaintainAt = now;
       const settled = book.syncedSince !== null && now - book.syncedSince >= t.resolveGraceMs;
       try {
