@@ -16,6 +16,7 @@ import type { HealthProbe } from '../ports';
 import type { PrometheusClient } from '../prometheus/client';
 import { settingsSchema, type SettingsInput } from '../settings/schema';
 import { createAlerting, type Alerting } from './alerting';
+import { SilenceNotFoundError } from './errors';
 import type { AlertmanagerClient, AmAlert, AmSilence, NewSilence } from './alertmanager-client';
 import type { DesktopNotification, NotificationAction, Notifier, Secrets } from './ports';
 
@@ -47,7 +48,8 @@ class FakeAlertmanager implements AlertmanagerClient {
     return id;
   }
   async expireSilence(id: string): Promise<void> {
-    if (!this.silenceList.some((s) => s.id === id)) throw new Error('Alertmanager refused DELETE: HTTP 404');
+    // What the real client throws for Alertmanager's 404 (alertmanager-client.test.ts).
+    if (!this.silenceList.some((s) => s.id === id)) throw new SilenceNotFoundError(id);
     this.expired.push(id);
     this.silenceList = this.silenceList.map((s) => (s.id === id ? { ...s, state: 'expired' } : s));
   }

@@ -28,7 +28,7 @@ import { alertHistory } from './history';
 import { NotificationLog } from './notification-log';
 import { NotifiedStore } from './notified-store';
 import type { NotificationAction, Notifier, Secrets } from './ports';
-import { SECRET_SETTING, secretProblem } from './secret-files';
+import { secretsHandlers } from './secrets-handlers';
 import { durationMs } from '../settings/prom-units';
 import { Silencer } from './silences';
 import { createSourceProbes, type SourceId } from './source-probes';
@@ -355,30 +355,11 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       return { silenceId, alerts: await refreshAfterSilence() };
     },
     'silences:delete': async (req) => {
-      try {
-        await silencer.remove(req.id);
-      } catch (err) {
-        if (/HTTP 404|no silence/.test(message(err))) throw new BadRequestError(`no silence with id ${req.id}`);
-        throw err;
-      }
+      // An unknown id is a SilenceNotFoundError (a BadRequestError: 400), from Alertmanager or the local list.
+      await silencer.remove(req.id);
       return refreshAfterSilence();
     },
-    'secrets:get': async () => deps.secrets.status(),
-    'secrets:set': async (req) => {
-      const value = req.value.trim();
-      const problem = secretProblem(req.name, value);
-      if (problem) throw new BadRequestError(`${SECRET_SETTING[req.name]}: ${problem.replace(/^\w+: /, '')}`);
-      await deps.secrets.set(req.name, value);
-      logger.info({ secret: req.name }, 'secret set');
-      await deps.reapply();
-      return deps.secrets.status();
-    },
-    'secrets:clear': async (req) => {
-      await deps.secrets.clear(req.name);
-      logger.info({ secret: req.name }, 'secret cleared');
-      await deps.reapply();
-      return deps.secrets.status();
-    },
+    ...secretsHandlers({ secrets: deps.secrets, logger, reapply: deps.reapply }),
   };
 
   return {
