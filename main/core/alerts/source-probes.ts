@@ -79,7 +79,8 @@ export function createSourceProbes(deps: SourceProbesDeps): SourceProbes {
       ]);
     },
     follow(components) {
-      for (const id of ['alertmanager', 'prometheus'] as const) state[id] = followComponent(state[id], components.find((c) => c.id === id)?.state);
+      // A component missing from the list is disabled in settings: as good as stopped.
+      for (const id of ['alertmanager', 'prometheus'] as const) state[id] = followComponent(state[id], components.find((c) => c.id === id)?.state ?? 'stopped');
     },
     status: (id) => ({ ...state[id].status }),
     failures: (id) => state[id].failures,
