@@ -9,6 +9,13 @@ export type ComponentId = 'prometheus' | 'alertmanager' | 'node_exporter' | 'gra
 export const COMPONENT_IDS = ['node_exporter', 'alertmanager', 'prometheus', 'grafana', 'jaeger'] as const satisfies readonly ComponentId[];
 
 /**
+ * Components Lookout works without: alerting needs Prometheus and Alertmanager, while node_exporter
+ * (Lookout's own collectors measure the machine), Grafana (dashboards) and Jaeger (traces) add views.
+ * A missing optional component is a warning, not a failure (`lookout doctor` exits 0 for it).
+ */
+export const OPTIONAL_COMPONENT_IDS = ['node_exporter', 'grafana', 'jaeger'] as const satisfies readonly ComponentId[];
+
+/**
  * Supervisor states. The transition diagram lives in main/core/stack/supervisor.ts.
  * - `not-installed`: no binary found; `start` looks again.
  * - `failed`: crash loop, port conflict or invalid config; nothing respawns until the user acts.
@@ -65,7 +72,7 @@ export interface ComponentStatus {
 /** Everything the stack view needs, pushed on every change. */
 export interface StackSnapshot {
   components: ComponentStatus[];
-  /** Worst state of the stack itself (components, settings, config); the tray also counts firing alerts ('app:overall'). */
+  /** Worst state of the stack (components, settings, config) raised by the worst alert firing unsilenced; the same value as 'app:overall' and the tray. */
   overall: OverallState;
   /** Problem with the settings file, if the last edit was invalid (the previous valid settings stay in force). */
   settingsError: string | null;
@@ -245,7 +252,7 @@ export interface Alert {
   silences: AlertSilence[];
   /** Ids of alerts that inhibit this one (a ServiceDown silencing that job's latency alert). */
   inhibitedBy: string[];
-  /** The matching Grafana view on 127.0.0.1, or null when Grafana is not configured. */
+  /** The matching Grafana view on 127.0.0.1, or null when Grafana is disabled or not running (running/unhealthy only: no link to a closed port). */
   grafanaUrl: string | null;
   /**
    * The traces of the alert's service (its `job`): Jaeger's search in the alert's window when Jaeger is
@@ -258,13 +265,23 @@ export interface Alert {
   group: string;
 }
 
+/**
+ * What an alert source is doing, as the UI should read it: `starting` and `stopped` (the component is
+ * starting, or was stopped by the user) are states, not problems, so no warning banner; only
+ * `unreachable` (it runs, or should by now, and does not answer) is a warning. `unknown`: not tried yet.
+ */
+export type AlertSourceState = 'unknown' | 'reachable' | 'unreachable' | 'starting' | 'stopped';
+
 /** Whether Lookout could reach an alert source at its last attempt. */
 export interface AlertSourceStatus {
-  /** null before the first attempt. */
+  /** null before the first attempt, and while the component is starting or stopped (see `state`): no answer is expected then. */
   reachable: boolean | null;
   /** Epoch ms of the last successful sync. */
   lastOkAt: number | null;
+  /** Why it is unreachable; null when reachable, starting or stopped. */
   error: string | null;
+  /** Absent only in payloads from older cores; read a missing one as `reachable` true/false → 'reachable'/'unreachable'. */
+  state?: AlertSourceState;
 }
 
 /** Everything the alert list needs, pushed on every change ('alerts:changed'). */

@@ -14,6 +14,7 @@ import { print } from './client';
 import { EXIT, expectArgs, homePaths, type Command } from './command';
 
 const USAGE = `  doctor [--json]              Check binaries, ports, settings and configs; exits 1 and says how to fix what is wrong
+                               (a missing optional component, marked !, is a warning: exit 0)
 `;
 
 /** The settings of this home as the core would load them: the file, or the defaults when there is none. */

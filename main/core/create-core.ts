@@ -7,7 +7,8 @@ import type { Core, CoreDeps } from './core';
 import { paths as layout, prepareHome } from './paths';
 import { createFileSecrets } from './adapters/file-secrets';
 import { createAlerting } from './alerts/alerting';
-import { trayState, worstFiring } from './alerts/tray-state';
+import { worstFiring } from './alerts/tray-state';
+import { appOverall } from './overall';
 import { checkReceivers } from './alerts/receiver-check';
 import { ensureWebhookToken } from './secrets';
 import { ensureGrafanaSecrets, grafanaCredentials } from './grafana/credentials';
@@ -26,13 +27,14 @@ import { restoreBackup, stackControlFrom } from './backup/restore';
 import { stackLogin } from './lockdown/credentials';
 import { lockdownChecks } from './lockdown/doctor-checks';
 import { remoteWriteStatus } from './remote-write/status';
+import { linkableFrom } from './links/availability';
 import { quickLinks } from './links/quick-links';
 import { createSettingsEditor } from './settings/editor';
 import { createSettingsStore } from './settings/store';
 import { createDemoTargets } from './settings/demo-targets';
-import { overallState } from './stack/overall';
 import { componentUrl } from './stack/component-spec';
 import { Stack } from './stack/stack';
+import { DEFAULT_TIMINGS } from './stack/timings';
 import { createCoreMetrics } from './telemetry/metrics';
 import { traced } from './telemetry/traced';
 import { createInstallService } from './install/service';
@@ -92,10 +94,14 @@ export function createCore(deps: CoreDeps): Core {
     emit: (snap) => {
       events.emit('alerts:changed', snap);
       firingWorst = worstFiring(snap);
-      emitTrayState(overallState(stackParts()));
+      const stackSnap = snapshot();
+      // The badge reads StackSnapshot.overall: it changed with the alerts, so the stack view gets it too.
+      if (stackSnap.overall !== lastOverall) events.emit('stack:changed', stackSnap);
+      emitTrayState(stackSnap.overall);
     },
     reapply: () => stack.applySettings(),
-    timings: deps.alertTimings,
+    // The readiness time Lookout's unreachable alerts allow a start is the supervisor's own start timeout.
+    timings: { readinessGraceMs: deps.timings?.startTimeoutMs ?? DEFAULT_TIMINGS.startTimeoutMs, ...deps.alertTimings },
   });
   // Traces and logs (main/core/signals): the OTLP receiver, the telemetry store, log following and analysis.
   const signals = createSignals({
@@ -160,12 +166,11 @@ export function createCore(deps: CoreDeps): Core {
 
   function snapshot(): StackSnapshot {
     const snap = stackParts();
-    return { ...snap, overall: overallState(snap) };
+    return { ...snap, overall: appOverall(snap, firingWorst) };
   }
 
-  /** The tray follows the stack and firing alerts together; push only changes. */
-  function emitTrayState(stackOverall: OverallState): void {
-    const overall = trayState(stackOverall, firingWorst);
+  /** The tray shows the same overall state as the snapshot (appOverall); push only changes. */
+  function emitTrayState(overall: OverallState): void {
     if (overall === lastOverall) return;
     lastOverall = overall;
     events.emit('app:overall', overall);
@@ -207,7 +212,7 @@ export function createCore(deps: CoreDeps): Core {
       return { at: Date.now() };
     },
     'settings:get': async () => settingsView(),
-    'links:get': async () => ({ links: quickLinks(settings.current()) }),
+    'links:get': async () => ({ links: quickLinks(settings.current(), linkableFrom(stack.snapshot())) }),
     'settings:update': async (req) => editor.update(req.changes, settings.current()),
     'services:list': () => listServices({ settings: settings.current(), scraped: demo.apply(settings.current()), demo: demo.current(), prometheus }),
     ...alerting.handlers,

@@ -159,14 +159,33 @@ describe('runDoctor', () => {
       name: 'Prometheus binary',
       ok: false,
       detail: 'not found (looked for prometheus in PATH)',
-      fix: 'apt-get install prometheus (or brew install prometheus on a Mac)',
+      fix: 'apt-get install prometheus',
     });
     expect(byName('Alertmanager binary').detail).toBe('not found (looked for alertmanager or prometheus-alertmanager in PATH)');
-    expect((await doctor(await input(), { envPath: empty, platform: 'darwin' })).byName('node_exporter binary').fix).toBe('brew install node_exporter');
-    expect(byName('promtool')).toMatchObject({ ok: false, fix: 'apt-get install prometheus (or brew install prometheus on a Mac)' });
-    expect(byName('amtool')).toMatchObject({ ok: false, fix: 'apt-get install prometheus-alertmanager (or brew install alertmanager on a Mac)' });
-    expect(byName('rendered config')).toMatchObject({ ok: false, detail: expect.stringMatching(/^promtool not found/) });
-    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toHaveLength(6);
+    expect((await doctor(await input(), { envPath: empty, platform: 'darwin' })).byName('node_exporter binary').fix).toBe(`brew install node_exporter, or set stack.components.node_exporter.enabled to false in ${paths.settings}`);
+    expect(byName('promtool')).toMatchObject({ ok: false, fix: 'apt-get install prometheus' });
+    expect(byName('amtool')).toMatchObject({ ok: false, fix: 'apt-get install prometheus-alertmanager' });
+    expect(byName('rendered config')).toMatchObject({ ok: false, detail: 'promtool not found in PATH; install it: apt-get install prometheus' });
+    // On a Mac every hint is Homebrew's, and none mentions apt-get (issue 16.9).
+    const mac = await doctor(await input(), { envPath: empty, platform: 'darwin' });
+    expect(mac.byName('Prometheus binary').fix).toBe('brew install prometheus');
+    expect(mac.byName('amtool').fix).toBe('brew install alertmanager');
+    expect(mac.byName('rendered config').detail).toBe('promtool not found in PATH; install it: brew install prometheus');
+    expect(mac.checks.filter((c) => /apt-get/.test(`${c.detail} ${c.fix ?? ''}`))).toEqual([]);
+    // node_exporter is optional: missing, it warns instead of failing.
+    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toHaveLength(5);
+    expect(byName('node_exporter binary')).toMatchObject({ ok: true, warning: true });
+  });
+
+  it('a missing optional component (Grafana) is a warning, not a failure, and its fix offers enabled: false (issue 16.8)', async () => {
+    const { checks, byName } = await doctor(await input({ stack: { components: { grafana: { enabled: true } } } }), { platform: 'linux' });
+    // `lookout doctor` exits 1 only when a check is not ok.
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    const grafana = byName('Grafana binary');
+    expect(grafana).toMatchObject({ ok: true, warning: true });
+    expect(grafana.detail).toMatch(/^not found \(looked for .*\); optional: Grafana adds the dashboards/);
+    expect(grafana.fix).toMatch(new RegExp(`, or set stack\\.components\\.grafana\\.enabled to false in ${paths.settings.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expect(formatDoctor([grafana])).toMatch(/^! Grafana binary: not found/);
   });
 
   it('skips disabled components, and their validators are not required', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { INSTALL_COMPONENT_IDS, type InstallComponentId } from '../../common/install';
-import { COMPONENT_IDS, type ComponentId } from '../../common/model';
+import { COMPONENT_IDS, OPTIONAL_COMPONENT_IDS, type ComponentId } from '../../common/model';
 import type { Paths } from './paths';
 import type { CommandRunner, PortProbe } from './ports';
 import type { Settings } from './settings/schema';
@@ -49,6 +49,15 @@ function defaultRuntimeChecks(deps: DoctorDeps): (settings: Settings) => Promise
 }
 
 const isStore = (s: SettingsStore | Settings): s is SettingsStore => typeof (s as SettingsStore).current === 'function';
+
+const isOptional = (id: ComponentId): id is (typeof OPTIONAL_COMPONENT_IDS)[number] => (OPTIONAL_COMPONENT_IDS as readonly ComponentId[]).includes(id);
+
+/** What an optional component adds, for the warning when it is missing. */
+const OPTIONAL_ROLE: Record<(typeof OPTIONAL_COMPONENT_IDS)[number], string> = {
+  node_exporter: "adds the host exporter's metrics; Lookout's own collectors measure the machine without it",
+  grafana: 'adds the dashboards; alerts and the popover work without it',
+  jaeger: "adds Jaeger's trace UI; Lookout's own traces view works without it",
+};
 
 /** Which component ships each validator. */
 const TOOL_OF: Record<ToolName, ComponentId> = { promtool: 'prometheus', amtool: 'alertmanager' };
@@ -127,6 +136,15 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
       // A binary is not always a usable install (Grafana also needs its homepath).
       const incomplete = binary && s.checkInstall ? await s.checkInstall(settings, binary) : null;
       checks.push(incomplete ? { name, ok: false, detail: `${found}, but ${incomplete.problem}`, fix: incomplete.fix } : { name, ok: true, detail: found });
+    } else if (isOptional(id)) {
+      // Lookout works without it: a warning, with the way to say "I don't want it" as well as the install.
+      checks.push({
+        name,
+        ok: true,
+        warning: true,
+        detail: `not found (looked for ${s.binaries.join(' or ')} in ${where}); optional: ${s.name} ${OPTIONAL_ROLE[id]}`,
+        fix: `${installHint(s, platform)}, or set stack.components.${id}.enabled to false in ${deps.paths.settings}`,
+      });
     } else {
       checks.push({ name, ok: false, detail: `not found (looked for ${s.binaries.join(' or ')} in ${where})`, fix: installHint(s, platform) });
     }
@@ -154,7 +172,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   checks.push(await portCheck(deps, settings.lookout.port, 'Lookout', 'lookout.port', [{ pid: process.pid, who: 'this Lookout' }, { pid: servePid, who: 'a running Lookout' }]));
 
   try {
-    await validateConfig({ settings, paths: deps.paths, runner: deps.runner, tools });
+    await validateConfig({ settings, paths: deps.paths, runner: deps.runner, tools, platform });
     const checked = [tools.promtool && 'promtool', tools.amtool && 'amtool'].filter(Boolean).join(' and ');
     checks.push({ name: 'rendered config', ok: true, detail: checked ? `passes ${checked}` : 'nothing to validate (Prometheus and Alertmanager disabled)' });
   } catch (e) {
@@ -173,7 +191,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   return checks;
 }
 
-/** One line per check (✓/✗ name: detail), the fix indented on the next line; for the CLI. */
+/** One line per check (✓/!/✗ name: detail; ! is a warning that does not fail), the fix indented on the next line; for the CLI. */
 export function formatDoctor(checks: DoctorCheck[]): string {
   const oneLine = (text: string) =>
     text
@@ -182,6 +200,6 @@ export function formatDoctor(checks: DoctorCheck[]): string {
       .filter(Boolean)
       .reduce((acc, l) => (acc ? `${acc}${acc.endsWith(':') ? ' ' : '; '}${l}` : l), '');
   return checks
-    .map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${oneLine(c.detail)}${c.fix ? `\n    fix: ${oneLine(c.fix)}` : ''}`)
+    .map((c) => `${!c.ok ? '✗' : c.warning ? '!' : '✓'} ${c.name}: ${oneLine(c.detail)}${c.fix ? `\n    fix: ${oneLine(c.fix)}` : ''}`)
     .join('\n');
 }

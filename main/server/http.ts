@@ -8,6 +8,7 @@ import { checkRequest, parseTarget } from './auth';
 import { createEventStreams } from './events';
 import { HttpError, sendError, sendJson } from './respond';
 import { createApiRouter } from './routes';
+import { FAVICON_CONTENT_TYPE, FAVICON_PATH, favicon } from './favicon';
 import { createStaticFiles } from './static-files';
 
 /** The only interface browser mode listens on. */
@@ -91,6 +92,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       throw new HttpError(405, `${req.method} is not allowed here`, 'method_not_allowed', { Allow: 'GET, HEAD' });
+    }
+    // Answered with or without a UI build (the UI's files are only index.html and /assets/*).
+    if (pathname === FAVICON_PATH) {
+      const body = favicon();
+      res.writeHead(200, { 'Content-Type': FAVICON_CONTENT_TYPE, 'Content-Length': body.length, 'Cache-Control': 'max-age=86400' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
     }
     if (!staticFiles) throw new HttpError(404, 'this Lookout serves the API only (no UI build found; run npm run build)', 'not_found');
     const file = await staticFiles.get(pathname);

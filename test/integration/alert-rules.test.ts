@@ -93,19 +93,27 @@ describe('alert rules under promtool', () => {
     });
   }
 
-  it('the tests catch a wrong rule: with ServiceDown for: 1m its test fails', async () => {
-    const other = await mkdtemp(path.join(os.tmpdir(), 'lookout-promtool-'));
-    try {
-      await renderInto(other, { alerts: { rules: { ServiceDown: { for: '1m' } } } });
-      await copyFile(path.join(other, 'rules', 'lookout.yml'), path.join(other, 'lookout.yml'));
-      await copyFile(path.join(TESTS_DIR, 'ServiceDown.test.yml'), path.join(other, 'ServiceDown.test.yml'));
-      const r = tool('promtool', ['test', 'rules', 'ServiceDown.test.yml'], other);
-      expect(r.code).not.toBe(0);
-      expect(r.output).toMatch(/FAILED/);
-    } finally {
-      await rm(other, { recursive: true, force: true });
-    }
-  });
+  const wrongRules: Array<[string, SettingsInput]> = [
+    ['ServiceDown for: 1m', { alerts: { rules: { ServiceDown: { for: '1m' } } } }],
+    // No for: to check, so the window is what its test pins down.
+    ['NewErrorPattern window 1m', { alerts: { rules: { NewErrorPattern: { window: '1m' } } } }],
+  ];
+  for (const [what, input] of wrongRules) {
+    it(`the tests catch a wrong rule: with ${what} its test fails`, async () => {
+      const name = what.split(' ')[0]!;
+      const other = await mkdtemp(path.join(os.tmpdir(), 'lookout-promtool-'));
+      try {
+        await renderInto(other, input);
+        await copyFile(path.join(other, 'rules', 'lookout.yml'), path.join(other, 'lookout.yml'));
+        await copyFile(path.join(TESTS_DIR, `${name}.test.yml`), path.join(other, `${name}.test.yml`));
+        const r = tool('promtool', ['test', 'rules', `${name}.test.yml`], other);
+        expect(r.code).not.toBe(0);
+        expect(r.output).toMatch(/FAILED/);
+      } finally {
+        await rm(other, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('Alertmanager routes under amtool', () => {

@@ -20,6 +20,17 @@ interface Run {
   stderr: string;
 }
 
+/** A port the OS says is free right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 /** Start `lookout` from source (tsx), with a clean environment apart from PATH. */
 function launch(args: string[]): ChildProcess {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
@@ -205,6 +216,23 @@ describe('lookout doctor (real binaries, real port probe)', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('exits 0 when only an optional component (Grafana) is missing, and says so as a warning with enabled: false (issue 16.8)', async () => {
+    const [lookoutPort, prometheus, alertmanager, nodeExporter, grafana, otlp] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+    await writeFile(
+      path.join(home, 'settings.json'),
+      JSON.stringify({
+        lookout: { port: lookoutPort },
+        stack: { components: { prometheus: { port: prometheus }, alertmanager: { port: alertmanager }, node_exporter: { port: nodeExporter }, grafana: { enabled: true, port: grafana } } },
+        traces: { receiver: { port: otlp } },
+      }),
+    );
+    const run = await lookout(['doctor', '--home', home]);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('✗'))).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^! Grafana binary: not found .*; optional: Grafana adds the dashboards/m);
+    expect(run.stdout).toMatch(/fix: .*or set stack\.components\.grafana\.enabled to false in /);
   });
 
   it('reports an invalid settings file naming the field (exit 1)', async () => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_PATH } from '../../common/ipc';
 import type { StackSnapshot } from '../../common/model';
@@ -212,6 +213,24 @@ describe('HTTP API (real server on 127.0.0.1, FakeCore behind it)', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toContain('lookout_up 1');
     expect((await request(port, '/metrics', { headers: { host: 'evil.example' } })).status).toBe(421);
+  });
+
+  it('answers /favicon.ico with an icon, without a token (issue 16.11)', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/x-icon');
+    const body = Buffer.from(await res.arrayBuffer());
+    // ICO header: reserved 0, type 1 (icon), one image of 32×32 whose data is a PNG at the given offset.
+    expect([body.readUInt16LE(0), body.readUInt16LE(2), body.readUInt16LE(4), body[6], body[7]]).toEqual([0, 1, 1, 32, 32]);
+    const image = body.subarray(body.readUInt32LE(18), body.readUInt32LE(18) + body.readUInt32LE(14));
+    expect(image.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect([image.readUInt32BE(16), image.readUInt32BE(20)]).toEqual([32, 32]);
+    // The pixels inflate to 32 rows of a filter byte and 32 RGBA pixels, and are not all transparent.
+    const idatLength = image.readUInt32BE(33);
+    const pixels = inflateSync(image.subarray(41, 41 + idatLength));
+    expect(pixels.length).toBe(32 * (1 + 32 * 4));
+    expect(pixels.some((b, i) => i % 129 !== 0 && (i % 129) % 4 === 0 && b === 255)).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${port}/favicon.ico`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('accepts the Alertmanager webhook with the webhook token or the API token, not without', async () => {

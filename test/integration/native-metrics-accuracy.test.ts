@@ -307,9 +307,9 @@ describe('failing collectors, with real tools and processes', () => {
     natives.push(native);
     await native.runOnce();
     const st = Object.fromEntries(native.statuses().map((s) => [s.id, s]));
-    expect(st.gpu).toMatchObject({ up: false, reason: 'ioreg not found (/usr/sbin/ioreg)' });
-    expect(st.disk).toMatchObject({ up: false, reason: 'ioreg not found (/usr/sbin/ioreg)' });
-    expect(st.memory).toMatchObject({ up: false, reason: 'vm_stat not found (/usr/bin/vm_stat)' });
+    expect(st.gpu).toMatchObject({ up: false, reason: 'ioreg not found at /usr/sbin/ioreg' });
+    expect(st.disk).toMatchObject({ up: false, reason: 'ioreg not found at /usr/sbin/ioreg' });
+    expect(st.memory).toMatchObject({ up: false, reason: 'vm_stat not found at /usr/bin/vm_stat' });
     expect(st.lookout?.up).toBe(true);
     expect(st.ipc?.up).toBe(true);
     const body = await registry.metrics();

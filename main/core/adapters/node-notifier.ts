@@ -1,5 +1,19 @@
 import notifier from 'node-notifier';
 import type { Notifier } from '../alerts/ports';
+import { installAdvice, toolNotFound } from '../missing-tool';
+
+/**
+ * node-notifier says a missing notify-send two ways: `which`'s "not found: notify-send" on the first
+ * call, "notify-send must be installed on the system." on every later one (it caches the miss). The
+ * user gets Lookout's one wording either way.
+ */
+export function notifierError(message: string, platform: NodeJS.Platform = process.platform): string {
+  const text = message.trim();
+  if (/^not found: notify-send$|^notify-send must be installed/.test(text)) {
+    return toolNotFound('notify-send', { install: installAdvice({ brew: 'brew install libnotify', apt: 'apt-get install libnotify-bin' }, platform) });
+  }
+  return text;
+}
 
 /** Control characters would break the one-line `notify-send` command node-notifier builds. */
 const clean = (s: string) =>
@@ -14,7 +28,7 @@ const clean = (s: string) =>
  * terminal-notifier on macOS (which opens `url` on click). Neither offers action buttons here, so
  * ack and snooze happen in the UI; the Electron adapter (main/electron/notifier.ts) has buttons.
  */
-export function createNodeNotifier(): Notifier {
+export function createNodeNotifier(opts: { platform?: NodeJS.Platform } = {}): Notifier {
   return {
     notify(n) {
       const options: Record<string, unknown> = {
@@ -29,7 +43,7 @@ export function createNodeNotifier(): Notifier {
       };
       return new Promise<void>((resolve, reject) => {
         notifier.notify(options as notifier.Notification, (err: Error | null) => {
-          if (err) reject(new Error(`desktop notification failed: ${err.message.trim()}`));
+          if (err) reject(new Error(`desktop notification failed: ${notifierError(err.message, opts.platform)}`));
           else resolve();
         });
       });

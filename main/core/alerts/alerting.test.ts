@@ -16,6 +16,7 @@ import type { HealthProbe } from '../ports';
 import type { PrometheusClient } from '../prometheus/client';
 import { settingsSchema, type SettingsInput } from '../settings/schema';
 import { createAlerting, type Alerting } from './alerting';
+import { SilenceNotFoundError } from './errors';
 import type { AlertmanagerClient, AmAlert, AmSilence, NewSilence } from './alertmanager-client';
 import type { DesktopNotification, NotificationAction, Notifier, Secrets } from './ports';
 
@@ -47,7 +48,8 @@ class FakeAlertmanager implements AlertmanagerClient {
     return id;
   }
   async expireSilence(id: string): Promise<void> {
-    if (!this.silenceList.some((s) => s.id === id)) throw new Error('Alertmanager refused DELETE: HTTP 404');
+    // What the real client throws for Alertmanager's 404 (alertmanager-client.test.ts).
+    if (!this.silenceList.some((s) => s.id === id)) throw new SilenceNotFoundError(id);
     this.expired.push(id);
     this.silenceList = this.silenceList.map((s) => (s.id === id ? { ...s, state: 'expired' } : s));
   }
@@ -80,7 +82,7 @@ describe('createAlerting (fake Alertmanager from recorded answers, fake clock)',
   let clock: FakeClock;
   let am: FakeAlertmanager;
   let notifier: RecordingNotifier;
-  let states: Record<'prometheus' | 'alertmanager' | 'node_exporter', ComponentState>;
+  let states: Record<'prometheus' | 'alertmanager' | 'node_exporter', ComponentState> & { grafana?: ComponentState };
   let promReady: boolean;
   let settingsInput: SettingsInput;
   let emitted: AlertsSnapshot[];
@@ -97,7 +99,7 @@ describe('createAlerting (fake Alertmanager from recorded answers, fake clock)',
     const a = createAlerting({
       paths: makePaths(home),
       settings: () => settingsSchema.parse(settingsInput),
-      components: () => (Object.keys(states) as Array<keyof typeof states>).map((id) => fakeComponent(id, { state: states[id] })),
+      components: () => (Object.keys(states) as Array<keyof typeof states>).map((id) => fakeComponent(id, { state: states[id]! })),
       clock,
       health,
       prometheus: fakePrometheus,
@@ -155,6 +157,20 @@ describe('createAlerting (fake Alertmanager from recorded answers, fake clock)',
     silencedBy: [],
     inhibitedBy: [],
     generatorURL: null,
+  });
+
+  it("offers an alert's Grafana link only while Grafana runs (issue 16.2)", async () => {
+    states.grafana = 'not-installed';
+    am.list = [recordedAlert()];
+    const a = make();
+    await a.start();
+    expect(a.snapshot().alerts.map((x) => [x.name, x.grafanaUrl])).toEqual([['ServiceDown', null]]);
+    states.grafana = 'running';
+    a.onStackChange();
+    await flush();
+    expect(a.snapshot().alerts[0]!.grafanaUrl).toMatch(/^http:\/\/127\.0\.0\.1:3000\/d\//);
+    // The notification's link follows the same rule: shown while Grafana ran, so it carries the link.
+    expect(notifier.shown.at(-1)?.url ?? null).toMatch(/^http:\/\/127\.0\.0\.1:3000\//);
   });
 
   it('send test posts a short-lived test alert to Alertmanager and names the channels enabled for its severity', async () => {

@@ -10,8 +10,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Alert, AlertSeverity, AlertsSnapshot, AlertSourceStatus, ComponentStatus } from '../../../common/model';
+import type { Alert, AlertSeverity, AlertsSnapshot, ComponentStatus } from '../../../common/model';
 import { BadRequestError, type Handlers } from '../api';
+import { linkableFrom } from '../links/availability';
 import { grafanaAlertUrl } from '../links/grafana';
 import { alertTracesUrl } from '../links/jaeger';
 import type { Paths } from '../paths';
@@ -23,13 +24,15 @@ import { createAlertmanagerClient, parseWebhook, type AlertmanagerClient } from 
 import { AlertBook, type BookEntry } from './book';
 import { decide, groupKey } from './decide';
 import { NotificationDispatcher } from './dispatcher';
+import { isHeartbeat } from './heartbeat';
 import { alertHistory } from './history';
 import { NotificationLog } from './notification-log';
 import { NotifiedStore } from './notified-store';
 import type { NotificationAction, Notifier, Secrets } from './ports';
-import { SECRET_SETTING, secretProblem } from './secret-files';
+import { secretsHandlers } from './secrets-handlers';
 import { durationMs } from '../settings/prom-units';
 import { Silencer } from './silences';
+import { createSourceProbes, type SourceId } from './source-probes';
 import { evaluateWatchdog } from './watchdog';
 
 /** Timings of the alerting loop (tests shorten them). */
@@ -46,6 +49,8 @@ export interface AlertingTimings {
   maintainIntervalMs: number;
   /** Readiness probe timeout for Prometheus. */
   probeTimeoutMs: number;
+  /** How long Prometheus or Alertmanager may be `starting` before Lookout's unreachable alert fires (create-core passes the supervisor's start timeout). */
+  readinessGraceMs: number;
 }
 
 export const DEFAULT_ALERTING_TIMINGS: AlertingTimings = {
@@ -55,6 +60,7 @@ export const DEFAULT_ALERTING_TIMINGS: AlertingTimings = {
   ackTtlMs: 10 * 60_000,
   maintainIntervalMs: 30_000,
   probeTimeoutMs: 2_000,
+  readinessGraceMs: 60_000,
 };
 
 export type AlertingChannels = 'alerts:get' | 'alerts:history' | 'alerts:ack' | 'alerts:snooze' | 'alerts:test' | 'silences:delete' | 'secrets:get' | 'secrets:set' | 'secrets:clear';
@@ -99,7 +105,6 @@ const STATE_RANK: Record<Alert['state'], number> = { firing: 0, suppressed: 1, r
 const severityOf = (labels: Record<string, string>): AlertSeverity =>
   labels.severity === 'critical' || labels.severity === 'warning' ? labels.severity : 'info';
 
-const source = (): AlertSourceStatus => ({ reachable: null, lastOkAt: null, error: null });
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -126,9 +131,6 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     }
   })();
 
-  const status = { alertmanager: source(), prometheus: source() };
-  let amFailures = 0;
-  let promFailures = 0;
   let lastWatchdogAt: number | null = null;
   let pipelineUpSince: number | null = null;
   let ownReadySince: number | null = null;
@@ -140,6 +142,23 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   let chain: Promise<void> = Promise.resolve();
   let stackChangeQueued = false;
 
+  /** The alert's Grafana view, only while Grafana runs (links/availability.ts): no link to a closed port. */
+  function grafanaLink(alert: { labels: Record<string, string>; startsAt: number }): string | null {
+    return linkableFrom(deps.components())('grafana') ? grafanaAlertUrl(alert, deps.settings()) : null;
+  }
+
+  const sources = createSourceProbes({
+    settings: deps.settings,
+    components: deps.components,
+    clock,
+    health: deps.health,
+    am,
+    logger,
+    probeTimeoutMs: t.probeTimeoutMs,
+    refreshSilences: () => silencer.refresh(),
+    onAlerts: (alerts, at) => book.sync(alerts, at),
+  });
+
   const dispatcher = new NotificationDispatcher({
     notifier: deps.notifier,
     clock,
@@ -148,7 +167,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     settings: () => deps.settings().alerts.notifications,
     linkFor: (d) => {
       const first = d.alerts[0];
-      return grafanaAlertUrl(first ? { labels: first.labels, startsAt: first.startsAt } : { labels: d.job ? { job: d.job } : {}, startsAt: clock.now() }, deps.settings());
+      return grafanaLink(first ? { labels: first.labels, startsAt: first.startsAt } : { labels: d.job ? { job: d.job } : {}, startsAt: clock.now() });
     },
     onAction: (groups, action) => void onNotificationAction(groups, action),
   });
@@ -184,7 +203,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       resolvedAt: e.resolvedAt,
       silences,
       inhibitedBy: e.inhibitedBy,
-      grafanaUrl: grafanaAlertUrl({ labels: e.labels, startsAt: e.startsAt }, deps.settings()),
+      grafanaUrl: grafanaLink({ labels: e.labels, startsAt: e.startsAt }),
       tracesUrl: alertTracesUrl({ labels: e.labels, startsAt: e.startsAt, resolvedAt: e.resolvedAt }, deps.settings(), jaegerRunning, clock.now()),
       group: groupKey(base),
     };
@@ -200,7 +219,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   function snapshot(): AlertsSnapshot {
     // Watchdog is the pipeline's heartbeat, shown as lastWatchdogAt rather than as an alert.
-    return { alerts: current.filter((a) => a.name !== 'Watchdog'), alertmanager: { ...status.alertmanager }, prometheus: { ...status.prometheus }, lastWatchdogAt };
+    return { alerts: current.filter((a) => !isHeartbeat(a.name, a.labels)), alertmanager: sources.status('alertmanager'), prometheus: sources.status('prometheus'), lastWatchdogAt };
   }
 
   /** Re-evaluate own alerts, decide notifications, push the list when it changed. */
@@ -209,20 +228,23 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     const settings = deps.settings();
     const components = deps.components();
     const byId = new Map(components.map((c) => [c.id as string, c]));
-    const up = (id: string, failures: number) => byId.get(id)?.state === 'running' && failures === 0;
-    pipelineUpSince = up('prometheus', promFailures) && up('alertmanager', amFailures) ? (pipelineUpSince ?? now) : null;
+    // A stop or restart since the last probe shows at once, not at the next tick.
+    sources.follow(components);
+    const up = (id: SourceId) => byId.get(id)?.state === 'running' && sources.failures(id) === 0;
+    pipelineUpSince = up('prometheus') && up('alertmanager') ? (pipelineUpSince ?? now) : null;
 
     book.setOwn(
       evaluateWatchdog({
         components,
-        alertmanagerFailures: amFailures,
-        alertmanagerError: status.alertmanager.error,
-        prometheusFailures: promFailures,
-        prometheusError: status.prometheus.error,
+        alertmanagerFailures: sources.failures('alertmanager'),
+        alertmanagerError: sources.status('alertmanager').error,
+        prometheusFailures: sources.failures('prometheus'),
+        prometheusError: sources.status('prometheus').error,
         watchdogEnabled: settings.alerts.rules.Watchdog.enabled && settings.stack.components.alertmanager.enabled && settings.stack.components.prometheus.enabled,
         pipelineUpSince,
         lastWatchdogAt,
         missingAfterMs: durationMs(settings.alerts.watchdog.missingAfter),
+        readinessGraceMs: t.readinessGraceMs,
         now,
       }),
       now,
@@ -249,41 +271,9 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   /** Read Alertmanager and Prometheus (the reconcile), then update. */
   async function tick(): Promise<void> {
-    const settings = deps.settings();
     const now = clock.now();
-    const probes: Array<Promise<void>> = [];
-    if (settings.stack.components.alertmanager.enabled) {
-      probes.push(
-        (async () => {
-          try {
-            const [alerts] = await Promise.all([am.alerts(), silencer.refresh()]);
-            book.sync(alerts, clock.now());
-            if (status.alertmanager.reachable === false) logger.info('Alertmanager reachable again; alerts reconciled');
-            amFailures = 0;
-            status.alertmanager = { reachable: true, lastOkAt: clock.now(), error: null };
-          } catch (err) {
-            amFailures++;
-            status.alertmanager = { ...status.alertmanager, reachable: false, error: message(err) };
-          }
-        })(),
-      );
-    }
-    if (settings.stack.components.prometheus.enabled) {
-      probes.push(
-        (async () => {
-          const r = await deps.health.check(`${componentUrl(settings, 'prometheus')}/-/ready`, t.probeTimeoutMs);
-          if (r.ok) {
-            promFailures = 0;
-            status.prometheus = { reachable: true, lastOkAt: clock.now(), error: null };
-          } else {
-            promFailures++;
-            status.prometheus = { ...status.prometheus, reachable: false, error: r.error ?? `HTTP ${r.status}` };
-          }
-        })(),
-      );
-    }
-    await Promise.all(probes);
-    if (book.hasMissing() && status.prometheus.reachable) {
+    await sources.probe();
+    if (book.hasMissing() && sources.status('prometheus').reachable) {
       try {
         const firing = new Set((await deps.prometheus.query('ALERTS{alertstate="firing"}')).map((s) => labelKey(s.metric)));
         book.resolveMissing((labels) => firing.has(labelKey(labels)));
@@ -291,7 +281,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
         logger.debug({ err: message(err) }, 'cannot ask Prometheus which alerts fire; missing alerts wait for the grace period');
       }
     }
-    if (status.alertmanager.reachable && now - lastMaintainAt >= t.maintainIntervalMs) {
+    if (sources.status('alertmanager').reachable && now - lastMaintainAt >= t.maintainIntervalMs) {
       lastMaintainAt = now;
       const settled = book.syncedSince !== null && now - book.syncedSince >= t.resolveGraceMs;
       try {
@@ -368,30 +358,11 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       return { silenceId, alerts: await refreshAfterSilence() };
     },
     'silences:delete': async (req) => {
-      try {
-        await silencer.remove(req.id);
-      } catch (err) {
-        if (/HTTP 404|no silence/.test(message(err))) throw new BadRequestError(`no silence with id ${req.id}`);
-        throw err;
-      }
+      // An unknown id is a SilenceNotFoundError (a BadRequestError: 400), from Alertmanager or the local list.
+      await silencer.remove(req.id);
       return refreshAfterSilence();
     },
-    'secrets:get': async () => deps.secrets.status(),
-    'secrets:set': async (req) => {
-      const value = req.value.trim();
-      const problem = secretProblem(req.name, value);
-      if (problem) throw new BadRequestError(`${SECRET_SETTING[req.name]}: ${problem.replace(/^\w+: /, '')}`);
-      await deps.secrets.set(req.name, value);
-      logger.info({ secret: req.name }, 'secret set');
-      await deps.reapply();
-      return deps.secrets.status();
-    },
-    'secrets:clear': async (req) => {
-      await deps.secrets.clear(req.name);
-      logger.info({ secret: req.name }, 'secret cleared');
-      await deps.reapply();
-      return deps.secrets.status();
-    },
+    ...secretsHandlers({ secrets: deps.secrets, logger, reapply: deps.reapply }),
   };
 
   return {

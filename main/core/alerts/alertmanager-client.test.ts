@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadRequestError } from '../api';
 import { createAlertmanagerClient, parseWebhook } from './alertmanager-client';
+import { AlertmanagerRefusedError, AlertmanagerUnreachableError, SilenceNotFoundError } from './errors';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/alertmanager');
 const fixture = async (name: string) => JSON.parse(await readFile(path.join(FIXTURES, name), 'utf8')) as unknown;
@@ -63,7 +65,15 @@ describe('createAlertmanagerClient against a fake Alertmanager serving recorded 
     expect(JSON.parse(requests.at(-1)!.body)).toEqual({ matchers: s!.matchers, startsAt: '1970-01-01T00:00:00.000Z', endsAt: '1970-01-01T00:01:00.000Z', createdBy: 'bob', comment: 'x' });
     await client.expireSilence('abc');
     expect(requests.at(-1)).toMatchObject({ method: 'DELETE', url: '/api/v2/silence/abc' });
-    await expect(client.expireSilence('gone')).rejects.toThrow(/HTTP 404/);
+    // An unknown id (the recorded 404 "silence not found") is a typed error the API answers with 400.
+    const gone = await client.expireSilence('gone').then(() => null, (e: unknown) => e);
+    expect(gone).toBeInstanceOf(SilenceNotFoundError);
+    expect(gone).toBeInstanceOf(BadRequestError);
+    expect((gone as SilenceNotFoundError).message).toBe('no silence with id gone');
+    // Any other refusal keeps Alertmanager's status, as a field rather than only in the text.
+    const refused = await client.postAlert({ labels: {}, annotations: {}, startsAt: 0, endsAt: 1 }).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(AlertmanagerRefusedError);
+    expect(refused).toMatchObject({ status: 404, message: expect.stringMatching(/HTTP 404/) });
   });
 
   it('says Alertmanager is not answering when nothing listens', async () => {
@@ -77,6 +87,7 @@ describe('createAlertmanagerClient against a fake Alertmanager serving recorded 
     await expect(createAlertmanagerClient(() => `http://127.0.0.1:${closed}`).alerts()).rejects.toThrow(
       new RegExp(`Alertmanager is not answering at http://127.0.0.1:${closed} \\(ECONNREFUSED\\)`),
     );
+    await expect(createAlertmanagerClient(() => `http://127.0.0.1:${closed}`).alerts()).rejects.toBeInstanceOf(AlertmanagerUnreachableError);
   });
 });
 

@@ -3,6 +3,7 @@
  * Both turn Alertmanager's JSON into AmAlert / AmSilence; errors say what failed in words.
  */
 import { z } from 'zod';
+import { AlertmanagerRefusedError, AlertmanagerUnreachableError, SilenceNotFoundError } from './errors';
 
 /** An Alertmanager alert as Lookout keeps it. Times are epoch ms. */
 export interface AmAlert {
@@ -150,10 +151,10 @@ export function createAlertmanagerClient(baseUrl: () => string, timeoutMs = 3_00
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new Error(`Alertmanager is not answering at ${baseUrl()} (${why})`, { cause: err });
+      throw new AlertmanagerUnreachableError(`Alertmanager is not answering at ${baseUrl()} (${why})`, { cause: err });
     }
     const text = await res.text();
-    if (!res.ok) throw new Error(`Alertmanager refused ${method} ${path}: HTTP ${res.status} ${text.trim().slice(0, 300)}`);
+    if (!res.ok) throw new AlertmanagerRefusedError(`Alertmanager refused ${method} ${path}: HTTP ${res.status} ${text.trim().slice(0, 300)}`, res.status, text.trim().slice(0, 300));
     return text ? (JSON.parse(text) as unknown) : null;
   }
 
@@ -197,7 +198,13 @@ export function createAlertmanagerClient(baseUrl: () => string, timeoutMs = 3_00
       return res.silenceID;
     },
     async expireSilence(id) {
-      await call('DELETE', `/api/v2/silence/${encodeURIComponent(id)}`);
+      try {
+        await call('DELETE', `/api/v2/silence/${encodeURIComponent(id)}`);
+      } catch (err) {
+        // Alertmanager answers an unknown id with 404 "silence not found".
+        if (err instanceof AlertmanagerRefusedError && err.status === 404) throw new SilenceNotFoundError(id);
+        throw err;
+      }
     },
     async postAlert(a) {
       await call('POST', '/api/v2/alerts', [

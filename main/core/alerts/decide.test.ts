@@ -106,3 +106,16 @@ describe('decide', () => {
     expect(decide([{ ...own, startsAt: T0 + 999 }], state, opts()).decisions).toEqual([]);
   });
 });
+
+describe('log alerts name their service (issue 12)', () => {
+  it('NewErrorPattern of two services are two groups, each named by its service', () => {
+    const llm = alert({ id: 'a', name: 'NewErrorPattern', severity: 'warning', labels: { alertname: 'NewErrorPattern', severity: 'warning', service: 'llm' } });
+    const memory = alert({ id: 'b', name: 'NewErrorPattern', severity: 'warning', labels: { alertname: 'NewErrorPattern', severity: 'warning', service: 'memory' } });
+    expect([groupKey(llm), groupKey(memory)]).toEqual(['NewErrorPattern|llm|warning', 'NewErrorPattern|memory|warning']);
+    const r = decide([{ ...llm, group: groupKey(llm) }, { ...memory, group: groupKey(memory) }], {}, opts());
+    expect(r.decisions.map((d) => [d.kind, d.group, d.job])).toEqual([
+      ['firing', 'NewErrorPattern|llm|warning', 'llm'],
+      ['firing', 'NewErrorPattern|memory|warning', 'memory'],
+    ]);
+  });
+});

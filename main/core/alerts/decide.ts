@@ -52,9 +52,14 @@ export interface DecideOptions {
 /** Alerts that never notify: the Watchdog is a heartbeat, not news. */
 const SILENT_NAMES = new Set(['Watchdog']);
 
-/** The notification group of an alert: alertname, job (or component) and severity. */
+/** The notification group of an alert: alertname, its subject (job, component or, for log alerts, service) and severity. */
 export function groupKey(alert: Pick<Alert, 'name' | 'severity' | 'labels'>): string {
-  return [alert.name, alert.labels.job ?? alert.labels.component ?? '', alert.severity].join('|');
+  return [alert.name, subjectOf(alert.labels) ?? '', alert.severity].join('|');
+}
+
+/** What an alert is about, for its group and its notification title ("NewErrorPattern (llm)"). */
+export function subjectOf(labels: Record<string, string>): string | null {
+  return labels.job ?? labels.component ?? labels.service ?? null;
 }
 
 /** An alert's key within an episode. Lookout's own alerts have no stable start across restarts, so their id is enough. */
@@ -70,7 +75,7 @@ export function decide(alerts: Alert[], state: NotifiedState, opts: DecideOption
 
   for (const [key, list] of groups) {
     const first = list[0]!;
-    const job = first.labels.job ?? first.labels.component ?? null;
+    const job = subjectOf(first.labels);
     const active = list.filter((a) => a.state !== 'resolved');
     const notifiable = active.filter((a) => a.state === 'firing' && opts.desktop.includes(a.severity) && !SILENT_NAMES.has(a.name));
     const known = next[key];

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../test/fakes/fake-clock';
 import type { Decision } from './decide';
-import { inQuietHours, NotificationDispatcher, notificationFor } from './dispatcher';
+import { inQuietHours, NotificationDispatcher, notificationFor, summaryFor } from './dispatcher';
 import { NotificationLog } from './notification-log';
 import type { DesktopNotification, NotificationAction, Notifier } from './ports';
 import { alertsSettingsSchema, type AlertsSettings } from './settings-schema';
@@ -91,6 +91,12 @@ describe('NotificationDispatcher', () => {
     expect(notifier.shown).toHaveLength(1);
     expect(notifier.shown[0]).toMatchObject({ kind: 'summary', severity: 'critical', title: '5 alert changes (5 firing)', actions: [] });
     expect(notifier.shown[0]!.body).toBe('Firing: ServiceDown (svc1), ServiceDown (svc2), ServiceDown (svc3), ServiceDown (svc4) and 1 more');
+  });
+
+  it('names each alert once in a summary, even when the batch holds the same group several times (issue 16.6)', () => {
+    const own = (patch: Partial<Decision> = {}) => decision(0, { group: 'LookoutPrometheusUnreachable|prometheus|critical', name: 'LookoutPrometheusUnreachable', job: 'prometheus', ...patch });
+    const n = summaryFor([own(), decision(1), own(), own({ kind: 'resolved' }), own({ kind: 'resolved' })], 0);
+    expect(n.body).toBe('Firing: LookoutPrometheusUnreachable (prometheus), ServiceDown (svc1). Resolved: LookoutPrometheusUnreachable (prometheus)');
   });
 
   it('shows up to maxIndividual changes one by one', async () => {

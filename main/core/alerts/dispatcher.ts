@@ -86,7 +86,8 @@ export function summaryFor(ds: Decision[], now: number): DesktopNotification {
   const firing = ds.filter((d) => d.kind === 'firing');
   const resolved = ds.filter((d) => d.kind === 'resolved');
   const list = (xs: Decision[]) => {
-    const names = xs.map(groupLabel);
+    // Each name once: decisions of one group (and groups that label alike) would repeat it.
+    const names = [...new Set(xs.map(groupLabel))];
     return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
   };
   const parts = [firing.length ? `Firing: ${list(firing)}` : '', resolved.length ? `Resolved: ${list(resolved)}` : ''].filter(Boolean);

@@ -5,6 +5,7 @@
  */
 import type { AlertHistory, AlertHistoryInterval, AlertHistoryRange, AlertSeverity } from '../../../common/model';
 import type { PrometheusClient } from '../prometheus/client';
+import { isHeartbeat } from './heartbeat';
 import type { NotificationLog } from './notification-log';
 
 export const HISTORY_RANGE_MS: Record<AlertHistoryRange, number> = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 };
@@ -19,6 +20,8 @@ export function toIntervals(series: Array<{ metric: Record<string, string>; valu
   for (const s of series) {
     const { alertname, alertstate, severity, __name__: _name, ...labels } = s.metric;
     if (!alertname || (alertstate !== 'firing' && alertstate !== 'pending')) continue;
+    // Always firing by design: as an interval it would be one endless event on top of every list.
+    if (isHeartbeat(alertname, labels)) continue;
     let start: number | null = null;
     let last = 0;
     const close = () => {

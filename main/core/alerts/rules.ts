@@ -4,6 +4,7 @@
  * Metric names are the ones agreed in docs/metrics.md; recording rule names follow Prometheus'
  * `level:metric:operation` convention and are listed in docs/metrics.md too.
  */
+import { newErrorPatternRule } from '../logs/analysis/new-error-pattern-rule';
 import type { Settings } from '../settings/schema';
 import type { Severity } from './settings-schema';
 
@@ -21,6 +22,7 @@ export const ALERT_NAMES = [
   'TargetScrapeGaps',
   'PrometheusRuleFailures',
   'AlertmanagerNotificationsFailing',
+  'NewErrorPattern',
   'Watchdog',
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
@@ -29,7 +31,7 @@ export type AlertName = (typeof ALERT_NAMES)[number];
 export const JOB_SYMPTOM_ALERTS: AlertName[] = ['HighErrorRate', 'HighLatency', 'HighIPCLatency', 'IPCErrors', 'TargetScrapeGaps'];
 
 /** Labels that tell two alerts of the same name apart (what "the same alert" means for inhibition). */
-export const SUBJECT_LABELS = ['job', 'instance', 'peer', 'target', 'transport', 'mountpoint', 'gpu', 'integration', 'rule_group'];
+export const SUBJECT_LABELS = ['job', 'instance', 'peer', 'target', 'transport', 'mountpoint', 'gpu', 'integration', 'rule_group', 'service'];
 
 /**
  * One group for recording and alert rules: a group evaluates its rules in order, so every alert sees
@@ -148,206 +150,195 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The alert rules in force for these settings (disabled rules and levels set to null are left out). */
 export function alertRules(settings: Settings): AlertRule[] {
   const r = settings.alerts.rules;
-  const out: AlertRule[] = [];
-  const add = (enabled: boolean, rules: AlertRule[]) => {
-    if (enabled) out.push(...rules);
-  };
-
-  add(r.ServiceDown.enabled, [
-    {
-      alert: 'ServiceDown',
-      expr: 'up == 0',
-      for: r.ServiceDown.for,
-      labels: { severity: 'critical' },
-      annotations: {
-        summary: '{{ $labels.job }} is down',
-        description: `Prometheus has not been able to scrape {{ $labels.instance }} (job {{ $labels.job }}) for ${r.ServiceDown.for}: the process is gone, hung, or no longer listening there.`,
-        runbook: runbook('ServiceDown', 'check that the process runs and listens on the address in settings; read its log; restart it.'),
-      },
-    },
-  ]);
-
-  add(
-    r.HighErrorRate.enabled,
-    leveled(
-      'HighErrorRate',
-      r.HighErrorRate,
-      (t) => `job:http_requests_errors:ratio_rate1m > ${t}`,
-      (t) => ({
-        summary: '{{ $labels.job }}: {{ $value | humanizePercentage }} of requests fail',
-        description: `More than ${pct(t)} of {{ $labels.job }}'s HTTP requests answered 5xx over the last minute, for ${r.HighErrorRate.for}.`,
-      }),
-      "open the job's error log and the failing routes in Grafana; a dependency that is down shows up here first.",
-    ),
-  );
-
-  add(
-    r.HighLatency.enabled,
-    leveled(
-      'HighLatency',
-      { for: r.HighLatency.for, warning: 0, critical: 0 },
-      (_t, level) => latencyExpr(r.HighLatency, level),
-      () => ({
-        summary: '{{ $labels.job }}: p95 latency {{ $value | humanizeDuration }}',
-        description: `The 95th percentile of {{ $labels.job }}'s request duration stayed above its threshold (settings alerts.rules.HighLatency) for ${r.HighLatency.for}.`,
-      }),
-      'look for slow routes and saturation (CPU, memory, GPU) in Grafana; compare with the traces of slow requests.',
-    ),
-  );
-
-  add(
-    r.HighIPCLatency.enabled,
-    leveled(
-      'HighIPCLatency',
-      r.HighIPCLatency,
-      (t) => `job_peer:ipc_request_duration_seconds:p95 > ${t} or target:lookout_ipc_probe_duration_seconds:p95 > ${t}`,
-      (t) => ({
-        summary: 'IPC to {{ with $labels.peer }}{{ . }}{{ else }}{{ $labels.target }}{{ end }} is slow: p95 {{ $value | humanizeDuration }}',
-        description: `The 95th percentile of IPC round trips ({{ with $labels.job }}job {{ . }} to peer {{ $labels.peer }}{{ else }}Lookout's probe of {{ $labels.target }} over {{ $labels.transport }}{{ end }}) stayed above ${t} s for ${r.HighIPCLatency.for}.`,
-      }),
-      'check whether the peer is busy or swapping; a socket queue that grows points at a stuck reader.',
-    ),
-  );
-
-  add(
-    r.IPCErrors.enabled,
-    leveled(
-      'IPCErrors',
-      r.IPCErrors,
-      (t, level) => {
-        const ratio = `job_peer:ipc_requests_errors:ratio_rate1m > ${t}`;
-        // A probe that cannot connect at all is an error at warning level whatever the threshold.
-        return level === 'warning' ? `${ratio} or lookout_ipc_probe_success == 0` : ratio;
-      },
-      (t) => ({
-        summary: 'IPC errors {{ with $labels.peer }}to {{ . }}{{ else }}probing {{ $labels.target }}{{ end }}',
-        description: `More than ${pct(t)} of IPC calls failed over the last minute (or Lookout's probe of the endpoint failed), for ${r.IPCErrors.for}.`,
-      }),
-      'check that the peer process runs and its socket or port exists; read both sides\' logs.',
-    ),
-  );
-
-  add(
-    r.HostHighCPU.enabled,
-    leveled(
-      'HostHighCPU',
-      r.HostHighCPU,
-      (t) => `host:cpu_utilization:ratio > ${t}`,
-      (t) => ({
-        summary: 'CPU busy: {{ $value | humanizePercentage }}',
-        description: `The machine's CPUs were more than ${pct(t)} busy for ${r.HostHighCPU.for}.`,
-      }),
-      'find the busiest processes (Activity Monitor, top); a runaway build or model load is the usual cause.',
-    ),
-  );
-
+  const on = (enabled: boolean, rules: AlertRule[]): AlertRule[] => (enabled ? rules : []);
   const mem = r.HostMemoryPressure;
-  add(
-    mem.enabled,
-    leveled(
-      'HostMemoryPressure',
-      mem,
-      (t, level) =>
-        anyOf([
-          level === 'warning' && mem.utilization !== null ? `host:memory_utilization:ratio > ${mem.utilization}` : null,
-          `host:memory_pressure_stall:ratio > ${t}`,
-          // macOS reports the kernel's own pressure level: 2 is warning, 4 is critical.
-          `max(lookout_memory_pressure_level) >= ${level === 'warning' ? 2 : 4}`,
-        ]),
-      (t, level) => ({
-        summary: 'Memory pressure on this machine',
-        description:
-          level === 'warning' && mem.utilization !== null
-            ? `Memory ran short for ${mem.for}: RAM more than ${pct(mem.utilization)} used, tasks stalled on memory more than ${pct(t)} of the time, or macOS reported pressure.`
-            : `Memory ran short for ${mem.for}: tasks stalled on memory more than ${pct(t)} of the time, or macOS reported critical pressure.`,
-      }),
-      'close what you do not need or give the model server a smaller context; swapping slows every service.',
+  // One entry per alert name: a rule missing here (or an entry for no name) fails to compile.
+  const byName: Record<AlertName, AlertRule[]> = {
+    ServiceDown: on(r.ServiceDown.enabled, [
+      {
+        alert: 'ServiceDown',
+        expr: 'up == 0',
+        for: r.ServiceDown.for,
+        labels: { severity: 'critical' },
+        annotations: {
+          summary: '{{ $labels.job }} is down',
+          description: `Prometheus has not been able to scrape {{ $labels.instance }} (job {{ $labels.job }}) for ${r.ServiceDown.for}: the process is gone, hung, or no longer listening there.`,
+          runbook: runbook('ServiceDown', 'check that the process runs and listens on the address in settings; read its log; restart it.'),
+        },
+      },
+    ]),
+    HighErrorRate: on(
+      r.HighErrorRate.enabled,
+      leveled(
+        'HighErrorRate',
+        r.HighErrorRate,
+        (t) => `job:http_requests_errors:ratio_rate1m > ${t}`,
+        (t) => ({
+          summary: '{{ $labels.job }}: {{ $value | humanizePercentage }} of requests fail',
+          description: `More than ${pct(t)} of {{ $labels.job }}'s HTTP requests answered 5xx over the last minute, for ${r.HighErrorRate.for}.`,
+        }),
+        "open the job's error log and the failing routes in Grafana; a dependency that is down shows up here first.",
+      ),
     ),
-  );
-
-  add(
-    r.HostGPUSaturated.enabled,
-    leveled(
-      'HostGPUSaturated',
-      r.HostGPUSaturated,
-      (t) => `gpu:gpu_utilization:max_ratio > ${t}`,
-      (t) => ({
-        summary: 'GPU {{ $labels.gpu }} saturated: {{ $value | humanizePercentage }}',
-        description: `GPU {{ $labels.gpu }} was more than ${pct(t)} busy for ${r.HostGPUSaturated.for}; requests that need it queue up.`,
-      }),
-      'check which process holds the GPU; batch or queue inference requests.',
+    HighLatency: on(
+      r.HighLatency.enabled,
+      leveled(
+        'HighLatency',
+        { for: r.HighLatency.for, warning: 0, critical: 0 },
+        (_t, level) => latencyExpr(r.HighLatency, level),
+        () => ({
+          summary: '{{ $labels.job }}: p95 latency {{ $value | humanizeDuration }}',
+          description: `The 95th percentile of {{ $labels.job }}'s request duration stayed above its threshold (settings alerts.rules.HighLatency) for ${r.HighLatency.for}.`,
+        }),
+        'look for slow routes and saturation (CPU, memory, GPU) in Grafana; compare with the traces of slow requests.',
+      ),
     ),
-  );
-
-  add(
-    r.DiskAlmostFull.enabled,
-    leveled(
-      'DiskAlmostFull',
-      r.DiskAlmostFull,
-      (t) => `mountpoint:filesystem_used:ratio > ${t}`,
-      (t) => ({
-        summary: '{{ $labels.mountpoint }} is {{ $value | humanizePercentage }} full',
-        description: `The filesystem at {{ $labels.mountpoint }} has been more than ${pct(t)} full for ${r.DiskAlmostFull.for}.`,
-      }),
-      "free space (caches, old model files, Docker images); Prometheus' own data is capped by stack.retention.size.",
+    HighIPCLatency: on(
+      r.HighIPCLatency.enabled,
+      leveled(
+        'HighIPCLatency',
+        r.HighIPCLatency,
+        (t) => `job_peer:ipc_request_duration_seconds:p95 > ${t} or target:lookout_ipc_probe_duration_seconds:p95 > ${t}`,
+        (t) => ({
+          summary: 'IPC to {{ with $labels.peer }}{{ . }}{{ else }}{{ $labels.target }}{{ end }} is slow: p95 {{ $value | humanizeDuration }}',
+          description: `The 95th percentile of IPC round trips ({{ with $labels.job }}job {{ . }} to peer {{ $labels.peer }}{{ else }}Lookout's probe of {{ $labels.target }} over {{ $labels.transport }}{{ end }}) stayed above ${t} s for ${r.HighIPCLatency.for}.`,
+        }),
+        'check whether the peer is busy or swapping; a socket queue that grows points at a stuck reader.',
+      ),
     ),
-  );
-
-  add(r.TargetScrapeGaps.enabled, [
-    {
-      alert: 'TargetScrapeGaps',
-      expr: `changes(up[10m]) >= ${r.TargetScrapeGaps.changes}`,
-      for: r.TargetScrapeGaps.for,
-      labels: { severity: 'info' },
-      annotations: {
-        summary: '{{ $labels.job }} has gaps in its metrics',
-        description: `Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) failed on and off: up changed {{ $value }} times in 10 minutes.`,
-        runbook: runbook('TargetScrapeGaps', 'the target restarts or answers slowly at times; look at its restarts and its /metrics response time.'),
+    IPCErrors: on(
+      r.IPCErrors.enabled,
+      leveled(
+        'IPCErrors',
+        r.IPCErrors,
+        (t, level) => {
+          const ratio = `job_peer:ipc_requests_errors:ratio_rate1m > ${t}`;
+          // A probe that cannot connect at all is an error at warning level whatever the threshold.
+          return level === 'warning' ? `${ratio} or lookout_ipc_probe_success == 0` : ratio;
+        },
+        (t) => ({
+          summary: 'IPC errors {{ with $labels.peer }}to {{ . }}{{ else }}probing {{ $labels.target }}{{ end }}',
+          description: `More than ${pct(t)} of IPC calls failed over the last minute (or Lookout's probe of the endpoint failed), for ${r.IPCErrors.for}.`,
+        }),
+        'check that the peer process runs and its socket or port exists; read both sides\' logs.',
+      ),
+    ),
+    HostHighCPU: on(
+      r.HostHighCPU.enabled,
+      leveled(
+        'HostHighCPU',
+        r.HostHighCPU,
+        (t) => `host:cpu_utilization:ratio > ${t}`,
+        (t) => ({
+          summary: 'CPU busy: {{ $value | humanizePercentage }}',
+          description: `The machine's CPUs were more than ${pct(t)} busy for ${r.HostHighCPU.for}.`,
+        }),
+        'find the busiest processes (Activity Monitor, top); a runaway build or model load is the usual cause.',
+      ),
+    ),
+    HostMemoryPressure: on(
+      mem.enabled,
+      leveled(
+        'HostMemoryPressure',
+        mem,
+        (t, level) =>
+          anyOf([
+            level === 'warning' && mem.utilization !== null ? `host:memory_utilization:ratio > ${mem.utilization}` : null,
+            `host:memory_pressure_stall:ratio > ${t}`,
+            // macOS reports the kernel's own pressure level: 2 is warning, 4 is critical.
+            `max(lookout_memory_pressure_level) >= ${level === 'warning' ? 2 : 4}`,
+          ]),
+        (t, level) => ({
+          summary: 'Memory pressure on this machine',
+          description:
+            level === 'warning' && mem.utilization !== null
+              ? `Memory ran short for ${mem.for}: RAM more than ${pct(mem.utilization)} used, tasks stalled on memory more than ${pct(t)} of the time, or macOS reported pressure.`
+              : `Memory ran short for ${mem.for}: tasks stalled on memory more than ${pct(t)} of the time, or macOS reported critical pressure.`,
+        }),
+        'close what you do not need or give the model server a smaller context; swapping slows every service.',
+      ),
+    ),
+    HostGPUSaturated: on(
+      r.HostGPUSaturated.enabled,
+      leveled(
+        'HostGPUSaturated',
+        r.HostGPUSaturated,
+        (t) => `gpu:gpu_utilization:max_ratio > ${t}`,
+        (t) => ({
+          summary: 'GPU {{ $labels.gpu }} saturated: {{ $value | humanizePercentage }}',
+          description: `GPU {{ $labels.gpu }} was more than ${pct(t)} busy for ${r.HostGPUSaturated.for}; requests that need it queue up.`,
+        }),
+        'check which process holds the GPU; batch or queue inference requests.',
+      ),
+    ),
+    DiskAlmostFull: on(
+      r.DiskAlmostFull.enabled,
+      leveled(
+        'DiskAlmostFull',
+        r.DiskAlmostFull,
+        (t) => `mountpoint:filesystem_used:ratio > ${t}`,
+        (t) => ({
+          summary: '{{ $labels.mountpoint }} is {{ $value | humanizePercentage }} full',
+          description: `The filesystem at {{ $labels.mountpoint }} has been more than ${pct(t)} full for ${r.DiskAlmostFull.for}.`,
+        }),
+        "free space (caches, old model files, Docker images); Prometheus' own data is capped by stack.retention.size.",
+      ),
+    ),
+    TargetScrapeGaps: on(r.TargetScrapeGaps.enabled, [
+      {
+        alert: 'TargetScrapeGaps',
+        expr: `changes(up[10m]) >= ${r.TargetScrapeGaps.changes}`,
+        for: r.TargetScrapeGaps.for,
+        labels: { severity: 'info' },
+        annotations: {
+          summary: '{{ $labels.job }} has gaps in its metrics',
+          description: `Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) failed on and off: up changed {{ $value }} times in 10 minutes.`,
+          runbook: runbook('TargetScrapeGaps', 'the target restarts or answers slowly at times; look at its restarts and its /metrics response time.'),
+        },
       },
-    },
-  ]);
-
-  add(r.PrometheusRuleFailures.enabled, [
-    {
-      alert: 'PrometheusRuleFailures',
-      expr: 'sum by (rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
-      for: r.PrometheusRuleFailures.for,
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: 'Prometheus rules fail to evaluate',
-        description: 'Rule group {{ $labels.rule_group }} failed {{ $value | humanize }} times in 5 minutes; alerts in it may never fire.',
-        runbook: runbook('PrometheusRuleFailures', 'read the Prometheus log (logs/prometheus.log) for the failing expression; fix your rule file in stack.ruleFiles.'),
+    ]),
+    PrometheusRuleFailures: on(r.PrometheusRuleFailures.enabled, [
+      {
+        alert: 'PrometheusRuleFailures',
+        expr: 'sum by (rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
+        for: r.PrometheusRuleFailures.for,
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'Prometheus rules fail to evaluate',
+          description: 'Rule group {{ $labels.rule_group }} failed {{ $value | humanize }} times in 5 minutes; alerts in it may never fire.',
+          runbook: runbook('PrometheusRuleFailures', 'read the Prometheus log (logs/prometheus.log) for the failing expression; fix your rule file in stack.ruleFiles.'),
+        },
       },
-    },
-  ]);
-
-  add(r.AlertmanagerNotificationsFailing.enabled, [
-    {
-      alert: 'AlertmanagerNotificationsFailing',
-      expr: 'sum by (integration) (increase(alertmanager_notifications_failed_total[5m])) > 0',
-      for: r.AlertmanagerNotificationsFailing.for,
-      labels: { severity: 'warning' },
-      annotations: {
-        summary: 'Alertmanager cannot deliver to {{ $labels.integration }}',
-        description: 'Alertmanager failed {{ $value | humanize }} times in 5 minutes to send notifications through {{ $labels.integration }}.',
-        runbook: runbook('AlertmanagerNotificationsFailing', 'read logs/alertmanager.log; check the receiver settings and its secret (Slack URL, SMTP password, webhook token).'),
+    ]),
+    AlertmanagerNotificationsFailing: on(r.AlertmanagerNotificationsFailing.enabled, [
+      {
+        alert: 'AlertmanagerNotificationsFailing',
+        expr: 'sum by (integration) (increase(alertmanager_notifications_failed_total[5m])) > 0',
+        for: r.AlertmanagerNotificationsFailing.for,
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'Alertmanager cannot deliver to {{ $labels.integration }}',
+          description: 'Alertmanager failed {{ $value | humanize }} times in 5 minutes to send notifications through {{ $labels.integration }}.',
+          runbook: runbook('AlertmanagerNotificationsFailing', 'read logs/alertmanager.log; check the receiver settings and its secret (Slack URL, SMTP password, webhook token).'),
+        },
       },
-    },
-  ]);
-
-  add(r.Watchdog.enabled, [
-    {
-      alert: 'Watchdog',
-      expr: 'vector(1)',
-      labels: { severity: 'info' },
-      annotations: {
-        summary: 'The alerting pipeline works',
-        description: 'Always firing. Lookout expects it every few minutes; when it stops arriving, Prometheus, Alertmanager or the path between them is broken.',
-        runbook: runbook('Watchdog', 'nothing to do while it fires; Lookout raises LookoutWatchdogMissing when it stops.'),
+    ]),
+    // Built beside the log analysis that exports its counter (logs/analysis/new-error-pattern-rule.ts).
+    NewErrorPattern: on(r.NewErrorPattern.enabled, [newErrorPatternRule(r.NewErrorPattern.window)]),
+    Watchdog: on(r.Watchdog.enabled, [
+      {
+        alert: 'Watchdog',
+        expr: 'vector(1)',
+        labels: { severity: 'info' },
+        annotations: {
+          summary: 'The alerting pipeline works',
+          description: 'Always firing. Lookout expects it every few minutes; when it stops arriving, Prometheus, Alertmanager or the path between them is broken.',
+          runbook: runbook('Watchdog', 'nothing to do while it fires; Lookout raises LookoutWatchdogMissing when it stops.'),
+        },
       },
-    },
-  ]);
-  return out;
+    ]),
+  };
+  return ALERT_NAMES.flatMap((name) => byName[name]);
 }
 
 /** The rule file's document: one group, recording rules first, at the alerts evaluation interval. */

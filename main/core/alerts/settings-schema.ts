@@ -89,6 +89,8 @@ const rules = z
       .prefault({}),
     PrometheusRuleFailures: plain({ for: '1m' }),
     AlertmanagerNotificationsFailing: plain({ for: '1m' }),
+    /** A service logged an error pattern it never logged before (main/core/logs/analysis); fires for `window` after it. */
+    NewErrorPattern: z.object({ enabled: z.boolean().default(true), window: duration().default('10m') }).strict().prefault({}),
     /** The dead man's switch; turning it off also turns off Lookout's "Watchdog missing" alert. */
     Watchdog: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
   })

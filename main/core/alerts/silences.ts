@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { AlertSilence } from '../../../common/model';
 import type { AlertmanagerClient, AmSilence } from './alertmanager-client';
 import type { BookEntry } from './book';
+import { SilenceNotFoundError } from './errors';
 
 const MARKER = /^\[lookout (ack|snooze)\]\s*/;
 export const LOCAL_PREFIX = 'lookout-';
@@ -102,7 +103,7 @@ export class Silencer {
     if (id.startsWith(LOCAL_PREFIX)) {
       const before = this.local.length;
       this.local = this.local.filter((s) => s.id !== id);
-      if (this.local.length === before) throw new Error(`no silence ${id}`);
+      if (this.local.length === before) throw new SilenceNotFoundError(id);
       await this.saveLocal();
       return;
     }

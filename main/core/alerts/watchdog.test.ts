@@ -13,6 +13,7 @@ const input = (states: Partial<Record<'prometheus' | 'alertmanager' | 'node_expo
   pipelineUpSince: null,
   lastWatchdogAt: null,
   missingAfterMs: 180_000,
+  readinessGraceMs: 60_000,
   now: 1_000_000,
   ...patch,
 });
@@ -31,13 +32,33 @@ describe('evaluateWatchdog', () => {
     ]);
   });
 
-  it('raises an unreachable Prometheus or Alertmanager only after two failed probes (a starting stack is not an alert)', () => {
-    expect(names(input({ prometheus: 'stopped' }, { prometheusFailures: 1 }))).toEqual([]);
-    const stopped = evaluateWatchdog(input({ alertmanager: 'stopped' }, { alertmanagerFailures: 2 }));
-    expect(stopped.map((a) => [a.id, a.labels.severity, a.annotations.description])).toEqual([
-      ['lookout:LookoutAlertmanagerUnreachable:alertmanager', 'critical', 'Alertmanager is stopped while the rest of the stack runs.'],
+  it('raises an unreachable Prometheus or Alertmanager that runs only after two failed probes', () => {
+    expect(names(input({}, { prometheusFailures: 1 }))).toEqual([]);
+    const down = evaluateWatchdog(input({}, { alertmanagerFailures: 2, alertmanagerError: 'ECONNREFUSED' }));
+    expect(down.map((a) => [a.id, a.labels.severity, a.annotations.description])).toEqual([
+      ['lookout:LookoutAlertmanagerUnreachable:alertmanager', 'critical', 'Alertmanager does not answer: ECONNREFUSED.'],
     ]);
     expect(evaluateWatchdog(input({}, { prometheusFailures: 2, prometheusError: 'ECONNREFUSED' }))[0]!.annotations.description).toBe('Prometheus does not answer: ECONNREFUSED.');
+  });
+
+  it('is quiet for a component the user stopped while the rest runs: a state, not an alert (issue 15)', () => {
+    expect(names(input({ alertmanager: 'stopped' }, { alertmanagerFailures: 9 }))).toEqual([]);
+    expect(names(input({ prometheus: 'stopping' }, { prometheusFailures: 9 }))).toEqual([]);
+  });
+
+  it('gives a start its readiness time, and fires once a component stays not ready past it', () => {
+    const starting = (sinceAgo: number) => {
+      const i = input({ prometheus: 'starting', alertmanager: 'starting' }, { prometheusFailures: 5, alertmanagerFailures: 5 });
+      for (const c of i.components) c.since = i.now - sinceAgo;
+      return i;
+    };
+    expect(names(starting(60_000))).toEqual([]);
+    const late = evaluateWatchdog(starting(61_000));
+    expect(late.map((a) => [a.id, a.labels.severity])).toEqual([
+      ['lookout:LookoutPrometheusUnreachable:prometheus', 'critical'],
+      ['lookout:LookoutAlertmanagerUnreachable:alertmanager', 'critical'],
+    ]);
+    expect(late[0]!.annotations.description).toBe('Prometheus has not become ready 61 s after it was started.');
   });
 
   it('raises a missing Watchdog once the pipeline has been up longer than missingAfter without one', () => {

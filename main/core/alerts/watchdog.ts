@@ -4,12 +4,13 @@
  *
  *   LookoutComponentFailed      critical  a component is `failed` (crash loop, port conflict, bad config)
  *   LookoutComponentUnhealthy   warning   a component is `unhealthy` (alive, not answering)
- *   LookoutPrometheusUnreachable critical Prometheus is stopped or not answering while the rest of the stack runs
+ *   LookoutPrometheusUnreachable critical Prometheus runs but does not answer, or is not ready after its readiness time
  *   LookoutAlertmanagerUnreachable critical the same for Alertmanager: Prometheus' alerts cannot reach anyone
  *   LookoutWatchdogMissing      warning   both run, yet the Watchdog alert has not arrived for watchdog.missingAfter
  *
- * Nothing fires while the whole stack is stopped on purpose; the unreachable alerts stay quiet while
- * the failed/unhealthy alert of that component already says it.
+ * No noise (issue 15): nothing fires for a component the user stopped (a state, not an alert), nor
+ * during a start until the component has had its readiness time; the unreachable alerts stay quiet
+ * while the failed/unhealthy alert of that component already says it.
  */
 import type { ComponentStatus } from '../../../common/model';
 import type { OwnAlert } from './book';
@@ -40,6 +41,8 @@ export interface WatchdogInput {
   /** When the Watchdog alert last arrived through the webhook (null: not since start). */
   lastWatchdogAt: number | null;
   missingAfterMs: number;
+  /** How long a component may be `starting` before its unreachable alert fires (its readiness time). */
+  readinessGraceMs: number;
   now: number;
 }
 
@@ -73,11 +76,16 @@ export function evaluateWatchdog(input: WatchdogInput): OwnAlert[] {
   const unreachable = (id: 'prometheus' | 'alertmanager', failures: number, error: string | null): string | null => {
     const c = byId.get(id);
     if (!c || !stackUp) return null;
-    if (c.state === 'failed' || c.state === 'unhealthy' || c.state === 'starting' || c.state === 'not-installed') return null;
-    // Probes fail once per tick: requiring two also rides out a stack that is starting (Prometheus is still
-    // `stopped` for a moment while Alertmanager and node_exporter already run).
+    // Stopped (by the user: a crash respawns or fails, it never lands in `stopped`), stopping or not
+    // installed is a state, not an alert; failed and unhealthy have their own alert above.
+    if (c.state !== 'running' && c.state !== 'starting') return null;
+    // A start gets its readiness time (the supervisor's start timeout) before it counts as not ready.
+    if (c.state === 'starting') {
+      const startingMs = input.now - c.since;
+      return startingMs > input.readinessGraceMs ? `${c.name} has not become ready ${Math.round(startingMs / 1000)} s after it was started.` : null;
+    }
+    // Only probes made while it runs count (alerting/source-status.ts), and one miss can be a hiccup.
     if (failures < UNREACHABLE_AFTER_FAILURES) return null;
-    if (c.state !== 'running') return `${c.name} is ${c.state} while the rest of the stack runs.`;
     return `${c.name} does not answer${error ? `: ${error}` : ''}.`;
   };
 

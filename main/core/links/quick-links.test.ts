@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultSettings, settingsSchema } from '../settings/schema';
 import { isAllowedExternalUrl } from './allowlist';
 import { quickLinks } from './quick-links';
+import { linkableFrom } from './availability';
+import { fakeComponent } from '../../../test/fakes/fake-core';
+import type { ComponentId, ComponentState } from '../../../common/model';
 
 describe('quickLinks', () => {
   it('offers Grafana dashboards, Prometheus and Alertmanager on 127.0.0.1, every one allowlisted', () => {
@@ -12,6 +15,17 @@ describe('quickLinks', () => {
       expect(l.url.startsWith('http://127.0.0.1:')).toBe(true);
       expect(isAllowedExternalUrl(l.url, settings)).toBe(true);
     }
+  });
+
+  it('leaves out components that are not running or unhealthy (issue 16.2)', () => {
+    const settings = defaultSettings();
+    const states: Partial<Record<ComponentId, ComponentState>> = { grafana: 'not-installed', prometheus: 'unhealthy', alertmanager: 'starting' };
+    const linkable = linkableFrom((Object.keys(states) as ComponentId[]).map((id) => fakeComponent(id, { state: states[id]! })));
+    expect(quickLinks(settings, linkable).map((l) => l.id)).toEqual(['prometheus']);
+    states.grafana = 'running';
+    states.alertmanager = 'stopped';
+    const next = linkableFrom((Object.keys(states) as ComponentId[]).map((id) => fakeComponent(id, { state: states[id]! })));
+    expect(quickLinks(settings, next).map((l) => l.id)).toEqual(['grafana-system', 'grafana-services', 'grafana-alerts', 'prometheus']);
   });
 
   it('leaves out components that are disabled', () => {

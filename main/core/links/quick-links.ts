@@ -1,4 +1,5 @@
-import type { QuickLink } from '../../../common/model';
+import type { ComponentId, QuickLink } from '../../../common/model';
+import type { Linkable } from './availability';
 import type { Settings } from '../settings/schema';
 import { isAllowedExternalUrl } from './allowlist';
 import { grafanaDashboardUrl } from './grafana';
@@ -7,20 +8,21 @@ import { alertmanagerAlertsUrl, prometheusPageUrl } from './stack-ui';
 
 /**
  * The popover's quick links, made by the link builders and passed through the allowlist, so the
- * UI can only offer what the shell will agree to open. A component that is disabled has no link.
+ * UI can only offer what the shell will agree to open. A component that is disabled has no link, nor
+ * one that is not running when `linkable` is given (links/availability.ts).
  */
-export function quickLinks(settings: Settings): QuickLink[] {
+export function quickLinks(settings: Settings, linkable: Linkable = () => true): QuickLink[] {
   const jaeger = jaegerUiUrl(settings);
-  const candidates: Array<[string, string, string | null]> = [
-    ['grafana-system', 'Grafana: system', grafanaDashboardUrl(settings, 'system')],
-    ['grafana-services', 'Grafana: services', grafanaDashboardUrl(settings, 'services')],
-    ['grafana-alerts', 'Grafana: alerts', grafanaDashboardUrl(settings, 'alerts')],
-    ['prometheus', 'Prometheus targets', prometheusPageUrl(settings, 'targets')],
-    ['alertmanager', 'Alertmanager', alertmanagerAlertsUrl(settings)],
-    // Only when the jaeger component is enabled; off by default, Lookout's own trace views serve then.
-    ['jaeger', 'Jaeger', jaeger && `${jaeger}/search`],
+  const candidates: Array<[string, string, string | null, ComponentId]> = [
+    ['grafana-system', 'Grafana: system', grafanaDashboardUrl(settings, 'system'), 'grafana'],
+    ['grafana-services', 'Grafana: services', grafanaDashboardUrl(settings, 'services'), 'grafana'],
+    ['grafana-alerts', 'Grafana: alerts', grafanaDashboardUrl(settings, 'alerts'), 'grafana'],
+    ['prometheus', 'Prometheus targets', prometheusPageUrl(settings, 'targets'), 'prometheus'],
+    ['alertmanager', 'Alertmanager', alertmanagerAlertsUrl(settings), 'alertmanager'],
+    // Only when the jaeger component is enabled (off by default: Lookout's own trace views serve then).
+    ['jaeger', 'Jaeger', jaeger && `${jaeger}/search`, 'jaeger'],
   ];
   return candidates
-    .filter((c): c is [string, string, string] => c[2] !== null && isAllowedExternalUrl(c[2], settings))
+    .filter((c): c is [string, string, string, ComponentId] => c[2] !== null && linkable(c[3]) && isAllowedExternalUrl(c[2], settings))
     .map(([id, label, url]) => ({ id, label, url }));
 }

@@ -46,7 +46,7 @@ describe('CollectorScheduler', () => {
       runner,
     );
     await s.runAll();
-    expect(s.statuses().find((x) => x.id === 'gpu')).toMatchObject({ up: false, reason: 'ioreg not found (/usr/sbin/ioreg)', unavailable: true });
+    expect(s.statuses().find((x) => x.id === 'gpu')).toMatchObject({ up: false, reason: 'ioreg not found at /usr/sbin/ioreg', unavailable: true });
     const body = await text();
     expect(body).not.toMatch(/^lookout_gpu_memory_used_bytes/m);
     expect(body).toContain('lookout_memory_total_bytes 7');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandRunner } from '../ports';
 import { CollectorError, type ExecOptions } from './collector';
+import { toolNotFound } from '../missing-tool';
 
 /** Runs a collector's tool: `(command, args, timeoutMs, opts)` → stdout, or a CollectorError. */
 export type ToolRunner = (command: string, args: string[], timeoutMs: number, opts?: ExecOptions) => Promise<string>;
@@ -26,7 +27,7 @@ export function createToolRunner(runner: CommandRunner): ToolRunner {
       .then(({ code, stdout, stderr }) => {
         if (code === 0 || (code !== null && opts.allowNonZero)) return stdout;
         if (code === null) {
-          if (/ENOENT/.test(stderr)) throw new CollectorError(`${name} not found (${command})`, true);
+          if (/ENOENT/.test(stderr)) throw new CollectorError(toolNotFound(name, { at: command }), true);
           if (/EACCES/.test(stderr)) throw new CollectorError(`${name} is not executable (${command})`);
           if (/timed out/.test(stderr)) throw new CollectorError(`${name} timed out after ${timeoutMs} ms`);
           throw new CollectorError(`${name} failed: ${firstLine(stderr) || 'no output'}`);

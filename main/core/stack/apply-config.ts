@@ -7,6 +7,7 @@ import type { CommandRunner } from '../ports';
 import type { Settings } from '../settings/schema';
 import type { RenderedFile } from './component-spec';
 import { componentOf, renderStack } from './render';
+import { installAdvice, toolNotFound, type InstallCommands } from '../missing-tool';
 
 
 /** A rendered config that a validator rejected, or that cannot be validated. The live files are untouched. */
@@ -63,6 +64,8 @@ export interface ConfigOptions {
    * produced elsewhere go under rules/). Validation covers them exactly like rendered files.
    */
   extraFiles?: RenderedFile[];
+  /** Whose install advice a missing validator gets (tests and `doctor` pass it); this machine's by default. */
+  platform?: NodeJS.Platform;
 }
 
 const TOOL_TIMEOUT_MS = 30_000;
@@ -71,9 +74,10 @@ const STAGING_PREFIX = '.staging-';
 const STALE_STAGING_MS = 10 * 60_000;
 const MAX_OUTPUT_CHARS = 4_000;
 
-const INSTALL_HINT: Record<keyof ConfigTools, string> = {
-  promtool: 'install prometheus (brew install prometheus / apt-get install prometheus)',
-  amtool: 'install alertmanager (brew install alertmanager / apt-get install prometheus-alertmanager)',
+/** Each validator ships with its component: installing that installs the tool. */
+const INSTALL_WITH: Record<keyof ConfigTools, InstallCommands> = {
+  promtool: { brew: 'brew install prometheus', apt: 'apt-get install prometheus' },
+  amtool: { brew: 'brew install alertmanager', apt: 'apt-get install prometheus-alertmanager' },
 };
 
 /** Keep what explains a failure: drop blank lines, SUCCESS lines, bare "FAILED:" and "Checking <file>" headers. */
@@ -111,7 +115,7 @@ async function validate(dir: string, opts: ConfigOptions, tool: keyof ConfigTool
   const binary = opts.tools[tool];
   if (!binary) {
     if (!enabled) return;
-    throw new ConfigError(`${tool} not found: ${INSTALL_HINT[tool]}`, null, '');
+    throw new ConfigError(toolNotFound(tool, { install: installAdvice(INSTALL_WITH[tool], opts.platform) }), null, '');
   }
   const r = await opts.runner.run(binary, [...args, file], { cwd: dir, timeoutMs: TOOL_TIMEOUT_MS });
   if (r.code === 0) return;

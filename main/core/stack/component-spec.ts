@@ -3,6 +3,7 @@ import type { Paths } from '../paths';
 import type { CommandRunner } from '../ports';
 import type { Settings } from '../settings/schema';
 import { attachBase, attachOf } from '../lockdown/attach';
+import { installAdvice } from '../missing-tool';
 
 /** One rendered config file. */
 export interface RenderedFile {
@@ -70,9 +71,8 @@ export interface ComponentSpec {
 /** `--web.listen-address` on loopback, the flag the Prometheus family shares. */
 export const listenFlag = (port: number): string => `--web.listen-address=127.0.0.1:${port}`;
 
-/** Install advice for a missing component, for the running platform. */
-export const installHint = (s: ComponentSpec, platform: NodeJS.Platform = process.platform): string =>
-  platform === 'darwin' ? s.install.brew : `${s.install.apt} (or ${s.install.brew} on a Mac)`;
+/** Install advice for a missing component, for the running platform (main/core/missing-tool.ts). */
+export const installHint = (s: ComponentSpec, platform: NodeJS.Platform = process.platform): string => installAdvice(s.install, platform);
 
 /** Base URL of a component: on loopback at its port, or the server it is attached to (no trailing slash). */
 export const componentUrl = (settings: Settings, id: ComponentId): string => {

@@ -132,7 +132,9 @@ export class Stack {
 
   /** Stop components, dependents first, so Prometheus never scrapes a half-stopped stack. */
   async stop(ids?: ComponentId[]): Promise<void> {
-    const wanted = ids ? this.select(ids) : [...COMPONENT_IDS];
+    // No `select` here: stopping a component that settings just disabled is what applySettings must do,
+    // and stopping one that is not running is a no-op, never an error.
+    const wanted = ids ?? [...COMPONENT_IDS];
     for (const level of levels(wanted).reverse()) {
       await Promise.all(level.map((id) => this.sup(id).stop()));
     }
@@ -218,7 +220,7 @@ export class Stack {
   private async applyNow(): Promise<void> {
     const settings = this.deps.settings();
     const enabled = new Set(this.enabled(settings));
-    await this.stop(COMPONENT_IDS.filter((id) => !enabled.has(id) && this.sup(id).currentState !== 'stopped'));
+    await this.stop(COMPONENT_IDS.filter((id) => !enabled.has(id) && !['stopped', 'not-installed'].includes(this.sup(id).currentState)));
     await this.switchAttachMode(settings);
     const changed = await this.renderNow();
     if (this.configError) return;

@@ -1,10 +1,10 @@
 /**
- * The NewErrorPattern alert rule, as data in the shape of alerts/rules.ts' AlertRule, for the lead to
- * add to Lookout's rule group. It fires for a service as soon as Prometheus has seen its
+ * The NewErrorPattern alert rule, as data in the shape of alerts/rules.ts' AlertRule; alerts/rules.ts
+ * renders it into Lookout's rule group (rules/lookout.yml, settings alerts.rules.NewErrorPattern). It fires for a service as soon as Prometheus has seen its
  * `lookout_log_new_error_patterns_total` go up within the window, and resolves once the window holds
  * no increase. No `for:`: a new pattern is an event, and waiting would only delay it; the 10-minute
  * window is what keeps it firing long enough to be noticed and grouped by Alertmanager.
- * Unit-tested with the real promtool: test/promtool/logs/NewErrorPattern.test.yml.
+ * Unit-tested with the real promtool against the rendered rules: test/promtool/NewErrorPattern.test.yml.
  */
 import { NEW_ERROR_PATTERNS_METRIC } from './new-error-patterns';
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { isExecutable } from '../../stack/binaries';
 import { CollectorError, parseError, unsupportedCollector, type Collector, type CollectContext, type Series } from '../collector';
 import { parseIoregGpus } from '../parsers/macos-ioreg';
+import { toolNotFound } from '../../missing-tool';
 
 const IOREG = '/usr/sbin/ioreg';
 const DRM = '/sys/class/drm';
@@ -103,7 +104,7 @@ function linuxGpu(): Collector {
         } catch (err) {
           problems.push((err as Error).message);
         }
-      } else problems.push('nvidia-smi not found in PATH');
+      } else problems.push(toolNotFound('nvidia-smi'));
       if (!found.length) {
         // A failing nvidia-smi is a failure; a machine with no GPU source at all is simply without one.
         throw new CollectorError(`no GPU readable: ${[...problems, `no ${DRM}/card*/device/gpu_busy_percent`].join('; ')}`, !nvidia.path);

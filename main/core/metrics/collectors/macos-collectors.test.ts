@@ -74,8 +74,8 @@ describe('macOS collectors on a fake runner replaying recorded output', () => {
 
   it('ioreg missing: the GPU and disk collectors are down naming ioreg; the others keep going', async () => {
     const { body, statuses } = await runMac(macTools({ ioreg: { missing: true } }));
-    expect(statuses.gpu).toMatchObject({ up: false, reason: 'ioreg not found (/usr/sbin/ioreg)' });
-    expect(statuses.disk).toMatchObject({ up: false, reason: 'ioreg not found (/usr/sbin/ioreg)' });
+    expect(statuses.gpu).toMatchObject({ up: false, reason: 'ioreg not found at /usr/sbin/ioreg' });
+    expect(statuses.disk).toMatchObject({ up: false, reason: 'ioreg not found at /usr/sbin/ioreg' });
     expect(statuses.memory!.up).toBe(true);
     expect(body).toContain('lookout_collector_up{collector="gpu"} 0');
     expect(body).not.toMatch(/^lookout_gpu_/m);
