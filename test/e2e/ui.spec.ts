@@ -8,6 +8,27 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultData, fakeAlert, openFakeUi } from './fake-ui';
 
+/** The page's globals as far as the functions evaluated in Chromium use them (the e2e tsconfig has no DOM types). */
+interface El {
+  tagName: string;
+  className: string;
+  tabIndex: number;
+  outerHTML: string;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+  querySelectorAll(selector: string): Iterable<El>;
+  blur(): void;
+}
+declare const document: { activeElement: El | null; documentElement: El; querySelectorAll(selector: string): Iterable<El> };
+declare const window: { innerWidth: number };
+declare const location: { hash: string };
+type FakeWindow = { __fakeEmit(event: string, payload: unknown): void };
+declare function getComputedStyle(el: El): { outlineStyle: string };
+
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 /** The views and the heading each one shows. */
 const VIEWS = [
@@ -36,7 +57,7 @@ test('the overview fits one popover screen at 400 px: 4 components, 3 alerts, th
   await overviewReady(page);
   await expect(page.getByRole('region', { name: 'Stack' }).getByRole('listitem')).toHaveCount(4);
   for (const id of ['cpu', 'memory', 'gpu', 'ipc']) await expect(page.getByTestId(`mini-${id}`).locator('canvas')).toBeVisible();
-  const height = await page.evaluate(() => Math.ceil(document.documentElement.scrollHeight));
+  const height = await page.evaluate(() => Math.ceil((document.documentElement as El & { scrollHeight: number }).scrollHeight));
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   console.log(`overview at 400 px: ${height} px tall, ${width} px wide`);
   expect(height).toBeLessThanOrEqual(600);
@@ -55,7 +76,7 @@ test('every view is reachable by keyboard: Tab to its tab and Enter, Ctrl/⌘+di
   for (const view of VIEWS) {
     // From the top of the page, Tab until the view's tab has the focus, then Enter.
     await page.locator('body').focus();
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate(() => document.activeElement?.blur());
     let reached = false;
     for (let i = 0; i < 10 && !reached; i++) {
       await page.keyboard.press('Tab');
@@ -63,7 +84,7 @@ test('every view is reachable by keyboard: Tab to its tab and Enter, Ctrl/⌘+di
     }
     expect(reached, `Tab reaches the ${view.tab} tab`).toBe(true);
     // The focus ring is visible on the focused tab.
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as El).outlineStyle);
     expect(outline).not.toBe('none');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('tab', { name: view.tab })).toHaveAttribute('aria-selected', 'true');
@@ -76,13 +97,13 @@ test('every view is reachable by keyboard: Tab to its tab and Enter, Ctrl/⌘+di
     await expect(page.getByRole('tab', { name: view.tab })).toHaveAttribute('aria-selected', 'true');
   }
   // The tray's Preferences… sends app:focus 'settings'; 'stack' is the overview.
-  await page.evaluate(() => (window as unknown as { __fakeEmit(e: string, p: unknown): void }).__fakeEmit('app:focus', 'settings'));
+  await page.evaluate(() => (window as unknown as FakeWindow).__fakeEmit('app:focus', 'settings'));
   await expect(page.getByRole('tab', { name: 'Settings' })).toHaveAttribute('aria-selected', 'true');
-  await page.evaluate(() => (window as unknown as { __fakeEmit(e: string, p: unknown): void }).__fakeEmit('app:focus', 'stack'));
+  await page.evaluate(() => (window as unknown as FakeWindow).__fakeEmit('app:focus', 'stack'));
   await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
   // Every control of the overview is in the Tab order.
   const unreachable = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button, a[href], input, select')].filter((el) => el.tabIndex < 0 && !el.hasAttribute('disabled')).map((el) => el.outerHTML),
+    [...document.querySelectorAll('button, a[href], input, select')].filter((el) => el.tabIndex < 0 && !el.hasAttribute('disabled')).map((el) => el.outerHTML),
   );
   expect(unreachable).toEqual([]);
 });
@@ -136,10 +157,10 @@ test('at 420 px long alert names, labels and descriptions stay inside their card
     if (view === '#/machine') await expect(page.getByTestId('tile-gpu')).toContainText('No GPU found');
     const overflows = await page.evaluate(() => {
       const out: string[] = [];
-      for (const card of document.querySelectorAll<HTMLElement>('.card, .tile, .mini, .field-group')) {
+      for (const card of document.querySelectorAll('.card, .tile, .mini, .field-group')) {
         const box = card.getBoundingClientRect();
         if (card.scrollWidth > card.clientWidth + 1) out.push(`${card.className}: scrollWidth ${card.scrollWidth} > ${card.clientWidth}`);
-        for (const child of card.querySelectorAll<HTMLElement>('*')) {
+        for (const child of card.querySelectorAll('*')) {
           const r = child.getBoundingClientRect();
           if (r.width === 0 && r.height === 0) continue;
           if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(`${card.className} > ${child.tagName}.${child.className}: ${r.left.toFixed(1)}–${r.right.toFixed(1)} outside ${box.left.toFixed(1)}–${box.right.toFixed(1)}`);
@@ -167,7 +188,7 @@ test('Alertmanager starting is said calmly, unreachable is a warning banner', as
   await expect(page.getByTestId('alertmanager-banner')).toHaveCount(0);
   await expect(page.locator('.banner')).toHaveCount(0);
   await page.evaluate(() =>
-    (window as unknown as { __fakeEmit(e: string, p: unknown): void }).__fakeEmit('alerts:changed', {
+    (window as unknown as FakeWindow).__fakeEmit('alerts:changed', {
       alerts: [],
       alertmanager: { reachable: false, lastOkAt: null, error: 'connect ECONNREFUSED 127.0.0.1:9093', status: 'unreachable' },
       prometheus: { reachable: true, lastOkAt: null, error: null },

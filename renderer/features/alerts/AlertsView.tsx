@@ -22,7 +22,7 @@ export function AlertsView({ api }: { api: Api }) {
   const snapshot = useAlertsStore((s) => s.snapshot);
   const error = useAlertsStore((s) => s.error);
   const dismissError = useAlertsStore((s) => s.dismissError);
-  const [showHistory, setShowHistory] = useState(true);
+  const [showHistory, setShowHistory] = useState(false);
   const amState = useStackStore((s) => s.snapshot?.components.find((c) => c.id === 'alertmanager')?.state);
   const notice = alertmanagerNotice(snapshot?.alertmanager, amState);
 

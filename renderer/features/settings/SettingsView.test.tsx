@@ -52,7 +52,7 @@ describe('SettingsView', () => {
   it('sends port fields as numbers and lists services with a remove action', async () => {
     const fake = fakeApi({ 'settings:get': () => ({ settings, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings }) });
     render(<SettingsView api={fake.api} />);
-    const port = (await screen.findByLabelText('Prometheus')) as HTMLInputElement;
+    const port = (await screen.findByLabelText('Prometheus port')) as HTMLInputElement;
     fireEvent.change(port, { target: { value: '9091' } });
     fireEvent.blur(port);
     await screen.findByText('saved');
