@@ -58,7 +58,7 @@ export function MachineSummary({ api }: { api: Api }) {
             <li key={m.id} className="mini" aria-label={m.title} data-testid={`mini-${m.id}`}>
               <div className="mini-head">
                 <span className="mini-title">{m.title}</span>
-                <span className="mini-value" title={gpu?.title}>
+                <span className={gpu ? 'mini-value mini-absent' : 'mini-value'} title={gpu?.title}>
                   {gpu ? gpu.text : m.value(latest)}
                 </span>
               </div>
