@@ -1,8 +1,7 @@
 import type { AlertSeverity } from '../../../common/model';
 import { Badge, type Tone } from '../../ui/Badge';
-import { useStackStore } from '../stack/useStackStore';
 import { alertSubject, firingAlerts } from '../stack/stack-actions';
-import { alertmanagerNotice } from './source-status';
+import { useAlertmanagerNotice } from './useAlertmanagerNotice';
 import { useAlertsStore } from './useAlertsStore';
 
 const SEVERITY_TONE: Record<AlertSeverity, Tone> = { critical: 'critical', warning: 'warning', info: 'neutral' };
@@ -12,10 +11,9 @@ export const TOP_ALERTS = 3;
 /** The overview's alerts: the few most severe firing ones, a link to all of them, and Alertmanager's state. */
 export function AlertsSummary() {
   const snapshot = useAlertsStore((s) => s.snapshot);
-  const amState = useStackStore((s) => s.snapshot?.components.find((c) => c.id === 'alertmanager')?.state);
+  const notice = useAlertmanagerNotice();
   if (!snapshot) return null;
   const firing = firingAlerts(snapshot);
-  const notice = alertmanagerNotice(snapshot.alertmanager, amState);
   return (
     <section className="alerts-summary" aria-labelledby="alerts-summary-title">
       <header className="section-header">

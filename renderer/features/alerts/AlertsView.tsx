@@ -5,9 +5,8 @@ import { formatDuration } from '../../lib/format';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { ErrorBanner } from '../../ui/ErrorBanner';
-import { useStackStore } from '../stack/useStackStore';
 import { groupAlerts, type AlertGroup } from './group-alerts';
-import { alertmanagerNotice } from './source-status';
+import { useAlertmanagerNotice } from './useAlertmanagerNotice';
 import { useAlertsStore } from './useAlertsStore';
 
 const SEVERITY_TONE: Record<AlertSeverity, Tone> = { critical: 'critical', warning: 'warning', info: 'neutral' };
@@ -23,8 +22,7 @@ export function AlertsView({ api }: { api: Api }) {
   const error = useAlertsStore((s) => s.error);
   const dismissError = useAlertsStore((s) => s.dismissError);
   const [showHistory, setShowHistory] = useState(false);
-  const amState = useStackStore((s) => s.snapshot?.components.find((c) => c.id === 'alertmanager')?.state);
-  const notice = alertmanagerNotice(snapshot?.alertmanager, amState);
+  const notice = useAlertmanagerNotice();
 
   const groups = useMemo(() => groupAlerts(snapshot?.alerts ?? []), [snapshot]);
   useEffect(() => {

@@ -57,6 +57,9 @@ describe('Alertmanager notice', () => {
     // Without a status from the core, the component's state decides.
     expect(alertmanagerNotice(src(), 'starting').kind).toBe('calm');
     expect(alertmanagerNotice(src(), 'running').kind).toBe('banner');
+    // Just came up, not synced since: still starting; a while later, a warning.
+    expect(alertmanagerNotice(src('unreachable'), { state: 'running', since: 10_000 }, 12_000).kind).toBe('calm');
+    expect(alertmanagerNotice(src(), { state: 'running', since: 10_000 }, 40_000).kind).toBe('banner');
     expect(alertmanagerNotice({ reachable: true, lastOkAt: 1, error: null }, 'running').kind).toBe('none');
   });
 });
