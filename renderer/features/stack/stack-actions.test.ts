@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, ComponentState, StackSnapshot } from '../../../common/model';
-import { fakeComponent } from '../../../test/fakes/fake-core';
+import type { Alert, ComponentState, ComponentStatus, StackSnapshot } from '../../../common/model';
 import { alertmanagerNotice } from '../alerts/source-status';
 import { canStartStack, canStopStack, overallState, rowAction, worstProblem } from './stack-actions';
 
+const fakeComponent = (id: ComponentStatus['id'], patch: Partial<ComponentStatus>): ComponentStatus => ({
+  id, name: id, state: 'stopped', pid: null, port: 9090, version: null, binary: null, lastError: null, fix: null, detail: null, warning: null,
+  since: 0, restarts: 0, adopted: false, lastExit: null, url: 'http://127.0.0.1:9090/', ...patch,
+});
 const stack = (states: Partial<Record<'prometheus' | 'alertmanager' | 'node_exporter' | 'grafana', ComponentState>>): StackSnapshot => ({
   components: Object.entries(states).map(([id, state]) => fakeComponent(id as 'prometheus', { state })),
   overall: 'ok',
