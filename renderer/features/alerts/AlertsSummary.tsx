@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import type { Api } from '../../../common/ipc';
 import type { AlertSeverity } from '../../../common/model';
 import { Badge, type Tone } from '../../ui/Badge';
 import { alertSubject, firingAlerts } from '../stack/stack-actions';
@@ -9,7 +11,9 @@ const SEVERITY_TONE: Record<AlertSeverity, Tone> = { critical: 'critical', warni
 export const TOP_ALERTS = 3;
 
 /** The overview's alerts: the few most severe firing ones, a link to all of them, and Alertmanager's state. */
-export function AlertsSummary() {
+export function AlertsSummary({ api }: { api: Api }) {
+  const connect = useAlertsStore((s) => s.connect);
+  useEffect(() => connect(api), [api, connect]);
   const snapshot = useAlertsStore((s) => s.snapshot);
   const notice = useAlertmanagerNotice();
   if (!snapshot) return null;

@@ -41,7 +41,7 @@ export function Overview({ api }: { api: Api }) {
       </header>
       <StackView api={api} />
       <AfterFirstPaint ready={stack !== null || stackError !== null}>
-        <AlertsSummary />
+        <AlertsSummary api={api} />
         <MachineSummary api={api} />
         <LinksView api={api} />
       </AfterFirstPaint>
