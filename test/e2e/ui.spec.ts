@@ -187,6 +187,9 @@ test('Alertmanager starting is said calmly, unreachable is a warning banner', as
   await expect(page.getByTestId('alertmanager-calm')).toHaveText('Alertmanager is starting');
   await expect(page.getByTestId('alertmanager-banner')).toHaveCount(0);
   await expect(page.locator('.banner')).toHaveCount(0);
+  // Running for an hour and still not answering: now it is a warning.
+  const running = { ...data.stack, components: data.stack.components.map((c) => ({ ...c, state: 'running' as const, since: Date.now() - 3_600_000 })) };
+  await page.evaluate((snap) => (window as unknown as FakeWindow).__fakeEmit('stack:changed', snap), running);
   await page.evaluate(() =>
     (window as unknown as FakeWindow).__fakeEmit('alerts:changed', {
       alerts: [],
