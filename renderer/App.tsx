@@ -1,14 +1,31 @@
-import { useEffect } from 'react';
+import { useEffect, type KeyboardEvent, type ReactNode } from 'react';
 import type { Api } from '../common/ipc';
-import type { UiSection } from '../common/model';
 import type { ApiResolution } from './api';
 import { AlertsView } from './features/alerts/AlertsView';
-import { LinksView } from './features/links/LinksView';
 import { MachineView } from './features/machine/MachineView';
 import { SettingsView } from './features/settings/SettingsView';
-import { StackView } from './features/stack/StackView';
-import { useStackStore } from './features/stack/useStackStore';
-import { AfterFirstPaint } from './ui/AfterFirstPaint';
+import { Overview } from './features/stack/Overview';
+import { navigate, sectionView, useRoute } from './lib/route';
+
+/**
+ * The views, in tab order. `id` is the route (`#/<id>`, '' for the overview), `shortcut` the digit of
+ * ⌘/Ctrl+digit, `render` gets the api and what follows the id in the route (`#/traces/<traceId>`).
+ * A view that is not listed here does not exist in the UI: no tab, no route (an unknown route shows
+ * the overview). Adding one is one import and one entry.
+ */
+export interface ViewSpec {
+  id: string;
+  title: string;
+  shortcut: string;
+  render: (api: Api, param: string | null) => ReactNode;
+}
+
+export const VIEWS: ViewSpec[] = [
+  { id: '', title: 'Overview', shortcut: '1', render: (api) => <Overview api={api} /> },
+  { id: 'alerts', title: 'Alerts', shortcut: '2', render: (api) => <AlertsView api={api} /> },
+  { id: 'machine', title: 'Machine', shortcut: '3', render: (api) => <MachineView api={api} /> },
+  { id: 'settings', title: 'Settings', shortcut: '4', render: (api) => <SettingsView api={api} /> },
+];
 
 /** The popover / browser tab. Browser mode without a token cannot call anything, so it says how to get one. */
 export function App({ resolution }: { resolution: ApiResolution }) {
@@ -22,33 +39,71 @@ export function App({ resolution }: { resolution: ApiResolution }) {
       </main>
     );
   }
-  return <Popover api={resolution.api} />;
+  return <Shell api={resolution.api} views={VIEWS} />;
 }
 
-/** Heading that receives focus when the shell asks for a section (tray menu → Preferences…). */
-const SECTION_HEADINGS: Record<UiSection, string> = { stack: 'stack-title', machine: 'machine-title', alerts: 'alerts-title', settings: 'settings-title' };
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
-function Popover({ api }: { api: Api }) {
-  useEffect(
-    () =>
-      api.on('app:focus', (section) => {
-        const heading = document.getElementById(SECTION_HEADINGS[section]);
-        heading?.scrollIntoView({ block: 'start' });
-        heading?.focus();
-      }),
-    [api],
-  );
-  // The first screen is the stack and the alerts; the rest follows once that has painted (or failed to load).
-  const firstScreenShown = useStackStore((s) => s.snapshot !== null || s.error !== null);
+export function Shell({ api, views }: { api: Api; views: ViewSpec[] }) {
+  const route = useRoute();
+  const current = views.find((v) => v.id === route.view) ?? views[0]!;
+
+  // The tray's Preferences… (and other sections) navigate to the matching view.
+  useEffect(() => api.on('app:focus', (section) => navigate(sectionView(section))), [api]);
+
+  // ⌘1…⌘N on a Mac, Ctrl+1…N elsewhere (both accepted), wherever the focus is.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!(e.metaKey || e.ctrlKey) || e.altKey || e.shiftKey) return;
+      const view = views.find((v) => v.shortcut === e.key);
+      if (!view) return;
+      e.preventDefault();
+      navigate(view.id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [views]);
+
+  // Arrow keys move between tabs (the tab pattern); Tab still reaches every tab.
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = views[(index + step + views.length) % views.length]!;
+    navigate(next.id);
+    document.getElementById(tabId(next.id))?.focus();
+  };
+
+  const mod = isMac ? '⌘' : 'Ctrl+';
   return (
-    <main className="app">
-      <StackView api={api} />
-      <AlertsView api={api} />
-      <AfterFirstPaint ready={firstScreenShown}>
-        <MachineView api={api} />
-        <LinksView api={api} />
-        <SettingsView api={api} />
-      </AfterFirstPaint>
-    </main>
+    <div className="shell">
+      <nav className="tabbar" aria-label="Views">
+        <div role="tablist" aria-label="Views">
+          {views.map((v, i) => (
+            <button
+              key={v.id}
+              id={tabId(v.id)}
+              type="button"
+              role="tab"
+              className="tab"
+              aria-selected={v === current}
+              aria-controls="view-panel"
+              title={`${v.title} (${mod}${v.shortcut})`}
+              onClick={() => navigate(v.id)}
+              onKeyDown={(e) => onTabKey(e, i)}
+            >
+              {v.title}
+            </button>
+          ))}
+        </div>
+      </nav>
+      <main className="app">
+        <div id="view-panel" role="tabpanel" aria-labelledby={tabId(current.id)} data-view={current.id || 'overview'}>
+          {current.render(api, route.param)}
+        </div>
+      </main>
+    </div>
   );
 }
+
+const tabId = (id: string) => `tab-${id || 'overview'}`;

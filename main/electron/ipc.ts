@@ -10,12 +10,14 @@ import { isTrustedSender } from './window-options';
  * preload can rebuild a clean Error (a thrown one would arrive reworded by Electron).
  * Returns the cleanup that removes the handlers and event forwarding.
  */
-export function registerIpc(core: Core, popover: { window: BrowserWindow; indexUrl: string }): () => void {
-  const { window, indexUrl } = popover;
+export function registerIpc(core: Core, gate: { windows: () => BrowserWindow[]; indexUrl: string }): () => void {
+  const { indexUrl } = gate;
+  // The popover and, while it is open, the Settings window: both show our index.html in their main frame.
+  const open = () => gate.windows().filter((w) => !w.isDestroyed());
 
   const trusted = (event: IpcMainInvokeEvent) => {
     const frame = event.senderFrame;
-    return frame !== null && isTrustedSender({ url: frame.url, isMainFrame: frame === window.webContents.mainFrame }, indexUrl);
+    return frame !== null && isTrustedSender({ url: frame.url, isMainFrame: open().some((w) => frame === w.webContents.mainFrame) }, indexUrl);
   };
 
   for (const channel of CHANNELS) {
@@ -33,7 +35,7 @@ export function registerIpc(core: Core, popover: { window: BrowserWindow; indexU
 
   const offs = EVENT_NAMES.map((event) =>
     core.on(event, (payload) => {
-      if (!window.isDestroyed()) window.webContents.send(ipcEventChannel(event), payload);
+      for (const w of open()) w.webContents.send(ipcEventChannel(event), payload);
     }),
   );
 
@@ -46,7 +48,7 @@ export function registerIpc(core: Core, popover: { window: BrowserWindow; indexU
 class UntrustedSenderError extends Error {
   readonly code = 'forbidden';
   constructor(channel: Channel) {
-    super(`${channel}: caller is not the Lookout popover`);
+    super(`${channel}: caller is not a Lookout window`);
   }
 }
 

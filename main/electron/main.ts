@@ -6,8 +6,7 @@
 import { app, type Rectangle } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ipcEventChannel } from '../../common/ipc';
-import type { OverallState, StackSnapshot, UiSection } from '../../common/model';
+import type { OverallState, StackSnapshot } from '../../common/model';
 import { isAllowedExternalUrl } from '../core/links/allowlist';
 import { componentUrl } from '../core/stack/component-spec';
 import { startLookout, type RunningLookout } from '../index';
@@ -17,7 +16,7 @@ import { createSafeStorageSecrets } from './secrets';
 import { paths as layout, resolveHome } from '../core/paths';
 import { registerIpc } from './ipc';
 import { createTray, type LookoutTray } from './tray';
-import { createPopover, type Popover } from './window';
+import { createPopover, createSettingsWindow, type Popover } from './window';
 
 // dist/main/electron.js → dist/{preload,renderer,assets}
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +74,8 @@ async function launch(): Promise<void> {
 
   const openExternal = createExternalOpener((url) => isAllowedExternalUrl(url, core.settings()), logger);
   const popover = createPopover({ preloadPath: PRELOAD, indexFile: INDEX_HTML, openExternal });
+  // Settings in a window of its own (the same page at #/settings); browser mode has it as a route.
+  const settingsWindow = createSettingsWindow({ preloadPath: PRELOAD, indexFile: INDEX_HTML, openExternal });
   openFromNotification = (url) => {
     if (url) void openExternal(url);
     else popover.show();
@@ -90,10 +91,7 @@ async function launch(): Promise<void> {
     onStartStack: stack(false),
     onStopStack: stack(true),
     onOpenGrafana: () => void openExternal(componentUrl(core.settings(), 'grafana')),
-    onPreferences: () => {
-      popover.show();
-      popover.window.webContents.send(ipcEventChannel('app:focus'), 'settings' satisfies UiSection);
-    },
+    onPreferences: () => settingsWindow.show(),
     onQuit: () => app.quit(),
   });
 
@@ -111,7 +109,7 @@ async function launch(): Promise<void> {
   // Launch at login follows the setting, whether it was changed in the popover or in the file.
   const applyLoginItem = () => app.setLoginItemSettings({ openAtLogin: core.settings().lookout.launchAtLogin });
   applyLoginItem();
-  const cleanup = [registerIpc(core, popover), core.on('stack:changed', showSnapshot), core.on('app:overall', showOverall), core.on('settings:changed', applyLoginItem)];
+  const cleanup = [registerIpc(core, { indexUrl: popover.indexUrl, windows: () => [popover.window, settingsWindow.current()].filter((w) => w !== null) }), core.on('stack:changed', showSnapshot), core.on('app:overall', showOverall), core.on('settings:changed', applyLoginItem)];
   const first = await core.handlers['stack:get']({});
   overall = first.overall;
   showSnapshot(first);

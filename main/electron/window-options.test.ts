@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedSender, popoverPosition, popoverWindowOptions, RENDERER_CSP } from './window-options';
+import { isTrustedSender, popoverPosition, popoverWindowOptions, RENDERER_CSP, settingsWindowOptions } from './window-options';
 
 describe('popoverWindowOptions', () => {
   const options = popoverWindowOptions('/app/dist/preload/index.cjs');
@@ -19,7 +19,14 @@ describe('popoverWindowOptions', () => {
   });
 
   it('is a frameless, hidden, fixed-size popover outside the taskbar', () => {
-    expect(options).toMatchObject({ frame: false, show: false, resizable: false, skipTaskbar: true, width: 380 });
+    expect(options).toMatchObject({ frame: false, show: false, resizable: false, skipTaskbar: true, width: 400, height: 560 });
+  });
+
+  it('is shared with the Settings window: the same preload and the same hardened webPreferences', () => {
+    const settings = settingsWindowOptions('/app/dist/preload/index.cjs');
+    expect(settings.webPreferences).toEqual(options.webPreferences);
+    expect(settings).toMatchObject({ show: false, title: 'Lookout Settings' });
+    expect(settings.frame).toBeUndefined();
   });
 
   it('ships a CSP that allows only our own scripts and connections', () => {

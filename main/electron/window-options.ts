@@ -4,8 +4,11 @@
  */
 import type { BrowserWindowConstructorOptions, Rectangle } from 'electron';
 
-/** Popover size; the renderer's layout is built for this width. */
-export const POPOVER_SIZE = { width: 380, height: 460 } as const;
+/** Popover size; the renderer's overview is built to fit it (test/e2e/ui.spec.ts checks the height). */
+export const POPOVER_SIZE = { width: 400, height: 560 } as const;
+
+/** The Settings window's first size (it can be resized). */
+export const SETTINGS_SIZE = { width: 560, height: 680 } as const;
 
 /** Same policy as the meta tag in renderer/index.html, also sent as a header so it cannot be left out. */
 export const RENDERER_CSP =
@@ -28,20 +31,41 @@ export function popoverWindowOptions(preloadPath: string): BrowserWindowConstruc
     skipTaskbar: true,
     alwaysOnTop: true,
     transparent: false,
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: rendererWebPreferences(preloadPath),
+  };
+}
+
+/**
+ * The Settings window: an ordinary window showing the same page at `#/settings`, with exactly the
+ * popover's hardened webPreferences (same preload, same CSP through the same session).
+ */
+export function settingsWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    ...SETTINGS_SIZE,
+    minWidth: 420,
+    minHeight: 400,
+    title: 'Lookout Settings',
+    show: false,
+    fullscreenable: false,
+    webPreferences: rendererWebPreferences(preloadPath),
+  };
+}
+
+/** Electron's security checklist, shared by every window that shows the renderer. */
+export function rendererWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
   };
 }
 

@@ -13,10 +13,16 @@ export function formatBytes(bytes: number | undefined): string {
   return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit]}`;
 }
 
-export function formatRatio(ratio: number | undefined): string {
-  if (ratio === undefined || !Number.isFinite(ratio)) return '—';
-  return `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)} %`;
+/**
+ * The one percentage format of the UI: a ratio (0–1) as `16.6 %`, one decimal, a regular space before the sign. Every figure that is a share of something goes through here.
+ */
+export function formatPercent(ratio: number | undefined | null): string {
+  if (ratio === undefined || ratio === null || !Number.isFinite(ratio)) return '—';
+  return `${(ratio * 100).toFixed(1)} %`;
 }
+
+/** A ratio shown as a percentage (the machine tiles): the same format as formatPercent. */
+export const formatRatio = formatPercent;
 
 export function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '—';

@@ -30,7 +30,7 @@ test('the menubar app opens its popover with the security checklist applied', as
   const app = await electron.launch({ executablePath: binary!, args: [ROOT], env: { ...process.env, LOOKOUT_HOME: home } });
   try {
     const page = await app.firstWindow();
-    await expect(page.getByRole('heading', { name: 'Stack' })).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByRole('region', { name: 'Stack' }).getByRole('list', { name: 'Components' })).toBeVisible({ timeout: 15_000 });
     // Context isolation and no node integration: the page sees the one api object and no Node.
     expect(await page.evaluate(() => typeof (globalThis as { lookout?: unknown }).lookout)).toBe('object');
     expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');

@@ -53,14 +53,15 @@ test('the popover: live figures, an injected fault becomes an alert, ack silence
     alerts: { evaluationInterval: '1s', rules: { HighErrorRate: { for: '3s' } } },
   }));
   serve = await startServe(env.home);
-  await page.setViewportSize({ width: 400, height: 900 });
+  await page.setViewportSize({ width: 400, height: 560 });
   await page.goto(serve.printedUrl);
 
   // Start the stack from the header button.
   await page.getByRole('button', { name: 'Start stack' }).click();
   for (const id of STACK) await expect(page.getByTestId(`state-${id}`)).toHaveText('running', { timeout: 30_000 });
 
-  // Live figures: CPU and memory show real values, and new samples keep arriving (about one a second).
+  // Live figures (the Machine view): CPU and memory show real values, and new samples keep arriving (about one a second).
+  await page.getByRole('tab', { name: 'Machine' }).click();
   const machine = page.getByRole('region', { name: 'Machine' });
   await expect(machine.getByTestId('value-cpu')).toHaveText(/%$/, { timeout: 15_000 });
   await expect(machine.getByTestId('value-memory')).toHaveText(/(MB|GB)$/);
@@ -72,16 +73,20 @@ test('the popover: live figures, an injected fault becomes an alert, ack silence
 
   // The reference services with steady traffic; healthy screenshots once their targets are up.
   demo = await startDemo(env.home, ['--traffic', '10']);
+  await page.getByRole('tab', { name: 'Overview' }).click();
   await expect(page.getByText('Nothing fires.')).toBeVisible();
   await shoot(page, 'healthy');
 
   // Inject a fault: every GUI request fails → HighErrorRate fires for job gui.
   await demo.faults('gui', { errorRate: 1 });
+  // The overview shows it among its top alerts; the Alerts view has the actions.
+  await expect(page.getByRole('list', { name: 'Top firing alerts' }).getByRole('listitem', { name: /^HighErrorRate gui/ }).first()).toBeVisible({ timeout: 90_000 });
+  await shoot(page, 'alerting');
+  await page.getByRole('tab', { name: 'Alerts' }).click();
   const firing = page.getByRole('list', { name: 'Firing alerts' });
   const alertRow = firing.getByRole('listitem', { name: /^HighErrorRate gui/ });
   await expect(alertRow).toBeVisible({ timeout: 90_000 });
   await expect(alertRow).toContainText(/critical|warning/);
-  await shoot(page, 'alerting');
 
   // Ack: it moves to Silenced, saying it was acknowledged. (At a 100 % error rate both the warning and
   // the critical HighErrorRate fire; the warning one is inhibited by the critical, so it is silenced already.)
@@ -91,7 +96,8 @@ test('the popover: live figures, an injected fault becomes an alert, ack silence
   await expect(silenced.getByRole('listitem', { name: /^HighErrorRate gui/ }).filter({ hasText: 'Acknowledged' })).toHaveCount(1, { timeout: 30_000 });
   await expect(firing.getByRole('listitem', { name: /^HighErrorRate gui/ })).toHaveCount(0);
 
-  // A threshold: a bad value is refused beside the field and nothing changes; a good one is applied.
+  // A threshold (the Settings view): a bad value is refused beside the field and nothing changes; a good one is applied.
+  await page.getByRole('tab', { name: 'Settings' }).click();
   const threshold = page.getByLabel('Error rate: warning at');
   await threshold.fill('lots');
   await threshold.press('Enter');

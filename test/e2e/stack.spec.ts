@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { findBinary } from '../../main/core/stack/binaries';
 import { CATALOG } from '../../main/core/stack/catalog';
+import { notifySendStandIn } from '../support/alerting';
 import { CLI, startServe, type RunningServe } from '../support/serve';
 // COMPONENT_IDS here: what a test home runs, every component with a real binary (Grafana has none; it is off in test homes).
 import { makeHome, processesUsing, REAL_COMPONENT_IDS as COMPONENT_IDS, type TestHome } from '../support/stack-env';
@@ -65,4 +66,48 @@ test('start and stop the stack from the browser UI', async ({ page }) => {
   const code = await serve.stop();
   expect(code, `lookout serve exit code after SIGTERM:\n${serve.output()}`).toBe(0);
   expect(await processesUsing(env.home), 'stack processes left behind after serve exited').toEqual([]);
+});
+
+// Issue 15, "no noise": a stack the user starts from stopped is a state, not an alert. Sampled in the page
+// every 100 ms from the click until 15 s after every component runs: no alert card, no warning or critical
+// banner, and no desktop notification (notify-send stand-in) at any sample.
+test('a start from stopped is quiet: no alert card, banner or notification at any 100 ms sample', async ({ page }) => {
+  test.setTimeout(120_000);
+  const notify = await notifySendStandIn();
+  const home = await makeHome((ports) => ({ stack: { scrapeInterval: '1s', evaluationInterval: '1s', components: { prometheus: { port: ports.prometheus }, alertmanager: { port: ports.alertmanager }, node_exporter: { port: ports.node_exporter }, grafana: { enabled: false } } }, alerts: { evaluationInterval: '1s' } }));
+  let quiet: RunningServe | null = null;
+  try {
+    quiet = await startServe(home.home);
+    await page.goto(quiet.printedUrl);
+    for (const id of COMPONENT_IDS) await expect(page.getByTestId(`state-${id}`)).toHaveText('stopped');
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { noise: string[]; samples: number; document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } };
+      w.noise = [];
+      w.samples = 0;
+      setInterval(() => {
+        w.samples++;
+        for (const el of Array.from(w.document.querySelectorAll('[data-testid="alert-card"], .banner-warning, .banner-critical'))) w.noise.push(`${Date.now()}: ${el.textContent}`);
+      }, 100);
+    });
+    const startedAt = Date.now();
+    await page.getByRole('button', { name: 'Start stack' }).click();
+    for (const id of COMPONENT_IDS) await expect(page.getByTestId(`state-${id}`)).toHaveText('running', { timeout: 30_000 });
+    // Past the readiness time of the watchdog and a few rule evaluations.
+    await page.waitForTimeout(15_000);
+    const { noise, samples } = await page.evaluate(() => {
+      const w = globalThis as unknown as { noise: string[]; samples: number };
+      return { noise: w.noise, samples: w.samples };
+    });
+    const notified = (await notify.calls()).filter((c) => c.at >= startedAt);
+    console.log(`quiet start: ${samples} samples, ${noise.length} noisy, ${notified.length} notifications`);
+    expect(samples).toBeGreaterThan(100);
+    expect([...new Set(noise.map((n) => n.replace(/^\d+: /, '')))], 'alert cards or banners during the start').toEqual([]);
+    expect(notified.map((c) => c.args.join(' ')), 'notifications during the start').toEqual([]);
+    await page.getByRole('button', { name: 'Stop stack' }).click();
+    for (const id of COMPONENT_IDS) await expect(page.getByTestId(`state-${id}`)).toHaveText('stopped', { timeout: 30_000 });
+  } finally {
+    await quiet?.stop();
+    await home.cleanup();
+    notify.restore();
+  }
 });

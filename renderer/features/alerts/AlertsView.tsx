@@ -6,6 +6,7 @@ import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { ErrorBanner } from '../../ui/ErrorBanner';
 import { groupAlerts, type AlertGroup } from './group-alerts';
+import { useAlertmanagerNotice } from './useAlertmanagerNotice';
 import { useAlertsStore } from './useAlertsStore';
 
 const SEVERITY_TONE: Record<AlertSeverity, Tone> = { critical: 'critical', warning: 'warning', info: 'neutral' };
@@ -21,6 +22,7 @@ export function AlertsView({ api }: { api: Api }) {
   const error = useAlertsStore((s) => s.error);
   const dismissError = useAlertsStore((s) => s.dismissError);
   const [showHistory, setShowHistory] = useState(false);
+  const notice = useAlertmanagerNotice();
 
   const groups = useMemo(() => groupAlerts(snapshot?.alerts ?? []), [snapshot]);
   useEffect(() => {
@@ -32,18 +34,17 @@ export function AlertsView({ api }: { api: Api }) {
   return (
     <section className="alerts" aria-labelledby="alerts-title">
       <header className="section-header">
-        <h2 id="alerts-title" tabIndex={-1}>
+        <h1 id="alerts-title" tabIndex={-1}>
           Alerts
-        </h2>
+        </h1>
         {snapshot && <span className="muted">{firingCount ? `${firingCount} firing` : 'none firing'}</span>}
         <button type="button" className="link" aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
           {showHistory ? 'Hide history' : 'History'}
         </button>
       </header>
       {error && <ErrorBanner message={error} onDismiss={dismissError} />}
-      {snapshot?.alertmanager.reachable === false && (
-        <p className="banner banner-warning">Alertmanager is not reachable ({snapshot.alertmanager.error}); showing its last known alerts.</p>
-      )}
+      {notice.kind === 'banner' && <p className="banner banner-warning" data-testid="alertmanager-banner">{notice.text}</p>}
+      {notice.kind === 'calm' && <p className="muted" data-testid="alertmanager-calm">{notice.text}</p>}
       {!snapshot ? (
         <p className="muted">Loading alerts…</p>
       ) : (
@@ -85,10 +86,10 @@ function GroupRow({ group }: { group: AlertGroup }) {
   const first = group.alerts[0]!;
   const shown = all ? group.alerts : group.alerts.slice(0, INSTANCES_SHOWN);
   return (
-    <li role="listitem" aria-label={`${group.name} ×${group.alerts.length}`} className={`alert alert-${first.state} alert-group`}>
+    <li role="listitem" aria-label={`${group.name} ×${group.alerts.length}`} className={`alert alert-${first.state} alert-group card`}>
       <div className="alert-main">
         <SeverityBadge alert={first} />
-        <span className="alert-name">{group.name}</span>
+        <span className="alert-name ellipsis" title={group.name}>{group.name}</span>
         <span className="muted">×{group.alerts.length}</span>
         <button type="button" className="link alert-open" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
           {open ? 'Hide' : 'Show'}
@@ -132,11 +133,11 @@ function AlertRow({ alert: a }: { alert: Alert }) {
   const subject = a.labels.job ?? a.labels.component ?? a.labels.mountpoint ?? a.labels.target ?? null;
   const ours = a.silences.filter((s) => s.kind !== 'other');
   return (
-    <li role="listitem" aria-label={`${a.name}${subject ? ` ${subject}` : ''}`} className={`alert alert-${a.state}`}>
+    <li role="listitem" aria-label={`${a.name}${subject ? ` ${subject}` : ''}`} className={`alert alert-${a.state} card`} data-testid="alert-card">
       <div className="alert-main">
         <SeverityBadge alert={a} />
-        <span className="alert-name">{a.name}</span>
-        {subject && <span className="muted">{subject}</span>}
+        <span className="alert-name ellipsis" title={a.name}>{a.name}</span>
+        {subject && <span className="muted alert-subject ellipsis" title={subject}>{subject}</span>}
         {a.grafanaUrl && (
           <a className="alert-open" href={a.grafanaUrl} target="_blank" rel="noreferrer" aria-label={`Open ${a.name} in Grafana`}>
             Grafana
@@ -144,6 +145,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
         )}
       </div>
       <p className="alert-summary">{a.summary}</p>
+      {a.description && a.description !== a.summary && <p className="alert-description muted">{a.description}</p>}
       <p className="alert-when muted">
         {a.state === 'resolved' && a.resolvedAt !== null ? `resolved after ${formatDuration(a.resolvedAt - a.startsAt)}` : `since ${new Date(a.startsAt).toLocaleTimeString()}`}
         {a.source === 'lookout' ? ' · from Lookout' : ''}

@@ -17,21 +17,31 @@ export function LinksView({ api }: { api: Api }) {
         (err: unknown) => active && setError(err instanceof Error ? err.message : String(err)),
       );
     void load();
-    // Ports and enabled components come from settings: follow their changes.
-    const off = api.on('settings:changed', () => void load());
+    // Ports and enabled components come from settings, and main offers links only to running
+    // components: follow both.
+    const offSettings = api.on('settings:changed', () => void load());
+    let lastStates = '';
+    const offStack = api.on('stack:changed', (snap) => {
+      const states = snap.components.map((c) => `${c.id}:${c.state}`).join(',');
+      if (states === lastStates) return;
+      lastStates = states;
+      void load();
+    });
     return () => {
       active = false;
-      off();
+      offSettings();
+      offStack();
     };
   }, [api]);
 
   return (
     <section className="links" aria-labelledby="links-title">
       <header className="section-header">
-        <h2 id="links-title">Open</h2>
+        <h2 id="links-title">Links</h2>
       </header>
       {error && <p role="alert" className="banner banner-warning">{error}</p>}
-      {links && (
+      {links && links.length === 0 && <p className="muted">No links while the stack is stopped.</p>}
+      {links && links.length > 0 && (
         <ul role="list" className="link-list">
           {links.map((l) => (
             <li key={l.id}>

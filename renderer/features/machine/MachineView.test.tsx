@@ -23,28 +23,29 @@ describe('MachineView', () => {
   it('shows the latest figures, says why an unread metric is absent, and adds a tile per IPC target', async () => {
     const fake = fakeApi({ 'metrics:get': () => snapshot });
     render(<MachineView api={fake.api} />);
-    expect(await screen.findByText('42 %')).toBeTruthy();
+    expect(await screen.findByText('42.0 %')).toBeTruthy();
     expect(screen.getByTestId('value-memory').textContent).toBe('9.0 GB');
     expect(within(screen.getByTestId('tile-memory')).getByText('of 32.0 GB')).toBeTruthy();
-    // GPU was not read: an em dash and the collector's reason, never "0 %".
+    // GPU was not read: an em dash and "No GPU found" with the probe's reason on hover, never "0 %" or the raw error (16.11).
     expect(screen.getByTestId('value-gpu').textContent).toBe('—');
-    expect(within(screen.getByTestId('tile-gpu')).getByText(/no GPU readable/)).toBeTruthy();
+    const gpu = within(screen.getByTestId('tile-gpu')).getByText('No GPU found');
+    expect(gpu.getAttribute('title')).toMatch(/no GPU readable/);
     expect(screen.getByTestId('value-ipc.memory.latency_seconds').textContent).toBe('2.10 ms');
   });
 
   it('follows pushed samples', async () => {
     const fake = fakeApi({ 'metrics:get': () => snapshot });
     render(<MachineView api={fake.api} />);
-    await screen.findByText('42 %');
+    await screen.findByText('42.0 %');
     act(() => fake.emit('metrics:sample', { at: 3000, values: { 'cpu.usage_ratio': 0.91 } }));
-    expect(screen.getByTestId('value-cpu').textContent).toBe('91 %');
+    expect(screen.getByTestId('value-cpu').textContent).toBe('91.0 %');
   });
 
   it('loads a longer range from history and shows why there is none', async () => {
     const history: MetricsHistory = { range: '1h', samples: [], error: 'Prometheus is not answering at http://127.0.0.1:9090 (ECONNREFUSED)' };
     const fake = fakeApi({ 'metrics:get': () => snapshot, 'metrics:history': () => history });
     render(<MachineView api={fake.api} />);
-    await screen.findByText('42 %');
+    await screen.findByText('42.0 %');
     fireEvent.click(screen.getByRole('radio', { name: '1h' }));
     expect(await screen.findByText(/No 1h history: Prometheus is not answering/)).toBeTruthy();
     expect(fake.calls.find((c) => c.channel === 'metrics:history')?.req).toEqual({ range: '1h' });

@@ -1,13 +1,14 @@
 import { useEffect, useMemo } from 'react';
 import type { Api } from '../../../common/ipc';
-import type { CollectorStatus, MetricsSample } from '../../../common/model';
+import type { CollectorStatus, MachineInfo, MetricsSample } from '../../../common/model';
 import { formatBytes, formatRate, formatRatio, formatSeconds } from '../../lib/format';
 import { Sparkline } from '../../ui/Sparkline';
+import { gpuAbsence } from './gpu';
 import { useMachineStore, visibleSamples, type MachineRange } from './useMachineStore';
 
 const RANGES: MachineRange[] = ['15m', '1h', '24h'];
 
-interface Tile {
+export interface Tile {
   id: string;
   title: string;
   /** Sample key drawn in the sparkline. */
@@ -20,7 +21,7 @@ interface Tile {
   collector: string;
 }
 
-const TILES: Tile[] = [
+export const TILES: Tile[] = [
   { id: 'cpu', title: 'CPU', key: 'cpu.usage_ratio', format: formatRatio, scale: { min: 0, max: 1 }, collector: 'cpu', detail: (s) => (s?.values['cpu.load1'] !== undefined ? `load ${s.values['cpu.load1'].toFixed(2)}` : null) },
   {
     id: 'memory',
@@ -35,7 +36,7 @@ const TILES: Tile[] = [
 ];
 
 /** IPC targets appear as they are configured: one tile per `ipc.<target>.latency_seconds` key seen. */
-function ipcTiles(samples: MetricsSample[]): Tile[] {
+export function ipcTiles(samples: MetricsSample[]): Tile[] {
   const names = new Set<string>();
   for (const s of samples.slice(-5)) for (const k of Object.keys(s.values)) if (k.startsWith('ipc.') && k.endsWith('.latency_seconds')) names.add(k);
   return [...names].sort().map((key) => ({ id: key, title: `IPC ${key.slice(4, -'.latency_seconds'.length)}`, key, format: formatSeconds, scale: { min: 0 }, collector: 'ipc' }));
@@ -52,6 +53,7 @@ export function MachineView({ api }: { api: Api }) {
   const collectors = useMachineStore((s) => s.collectors);
   const loading = useMachineStore((s) => s.loadingHistory);
   const error = useMachineStore((s) => s.error);
+  const machine = useMachineStore((s) => s.machine);
 
   const samples = useMemo(() => visibleSamples({ range, samples: live, history }), [range, live, history]);
   const latest = live.at(-1);
@@ -61,7 +63,7 @@ export function MachineView({ api }: { api: Api }) {
   return (
     <section className="machine" aria-labelledby="machine-title" data-sample-at={latest?.at}>
       <header className="section-header">
-        <h2 id="machine-title" tabIndex={-1}>Machine</h2>
+        <h1 id="machine-title" tabIndex={-1}>Machine</h1>
         <div role="radiogroup" aria-label="Time range" className="segmented">
           {RANGES.map((r) => (
             <button key={r} type="button" role="radio" aria-checked={range === r} className={range === r ? 'selected' : ''} onClick={() => void setRange(r)}>
@@ -75,18 +77,24 @@ export function MachineView({ api }: { api: Api }) {
       {loading && <p className="muted">Loading {range}…</p>}
       <ul className="tiles" role="list">
         {tiles.map((tile) => (
-          <MetricTile key={tile.id} tile={tile} latest={latest} samples={samples} collector={collectors.find((c) => c.id === tile.collector)} />
+          <MetricTile key={tile.id} tile={tile} latest={latest} samples={samples} collector={collectors.find((c) => c.id === tile.collector)} machine={machine} />
         ))}
       </ul>
+      {machine && (machine.cpu || machine.os) && (
+        <p className="muted machine-about">
+          {[machine.cpu && `${machine.cpu}${machine.cores ? ` · ${machine.cores} cores` : ''}`, machine.gpus.length ? machine.gpus.join(', ') : null, machine.os].filter(Boolean).join(' · ')}
+        </p>
+      )}
     </section>
   );
 }
 
-function MetricTile({ tile, latest, samples, collector }: { tile: Tile; latest: MetricsSample | undefined; samples: MetricsSample[]; collector: CollectorStatus | undefined }) {
+function MetricTile({ tile, latest, samples, collector, machine }: { tile: Tile; latest: MetricsSample | undefined; samples: MetricsSample[]; collector: CollectorStatus | undefined; machine: MachineInfo | null }) {
   const value = latest?.values[tile.key];
   const series = useMemo(() => samples.map((s) => s.values[tile.key] ?? null), [samples, tile.key]);
   // Absent means unread: say why when the collector is down rather than showing a zero.
-  const why = value === undefined && collector && !collector.up ? collector.reason : null;
+  const gpu = tile.id === 'gpu' && value === undefined ? gpuAbsence(machine, collector) : null;
+  const why = gpu ? null : value === undefined && collector && !collector.up ? collector.reason : null;
   const detail = tile.detail?.(latest);
   return (
     <li className="tile" aria-label={tile.title} data-testid={`tile-${tile.id}`}>
@@ -97,7 +105,17 @@ function MetricTile({ tile, latest, samples, collector }: { tile: Tile; latest: 
         </span>
       </div>
       <Sparkline values={series} scale={tile.scale} label={`${tile.title} over the selected range`} />
-      {why ? <p className="muted tile-note">{why}</p> : detail ? <p className="muted tile-note">{detail}</p> : null}
+      {gpu ? (
+        <p className="muted tile-note" title={gpu.title}>
+          {gpu.text}
+        </p>
+      ) : why ? (
+        <p className="muted tile-note" title={why}>
+          {why}
+        </p>
+      ) : detail ? (
+        <p className="muted tile-note">{detail}</p>
+      ) : null}
     </li>
   );
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Api } from '../../../common/ipc';
-import type { CollectorStatus, HistoryRange, MetricsHistory, MetricsSample } from '../../../common/model';
+import type { CollectorStatus, HistoryRange, MachineInfo, MetricsHistory, MetricsSample } from '../../../common/model';
 import { sharedConnection } from '../../lib/shared-connection';
 
 /** Live window kept in the renderer: 15 minutes at the 1 s UI interval, like main's ring buffer. */
@@ -12,6 +12,8 @@ export interface MachineStore {
   /** Live samples, oldest first. */
   samples: MetricsSample[];
   collectors: CollectorStatus[];
+  /** What the machine is (GPU models, or why there is none); null until metrics:get has answered with it. */
+  machine: MachineInfo | null;
   range: MachineRange;
   /** Loaded history per range (fetched when the range is chosen, refreshed every time it is chosen again). */
   history: Partial<Record<HistoryRange, MetricsHistory>>;
@@ -28,6 +30,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export const useMachineStore = create<MachineStore>()((set, get) => ({
   samples: [],
   collectors: [],
+  machine: null,
   range: '15m',
   history: {},
   loadingHistory: false,
@@ -50,13 +53,13 @@ export const useMachineStore = create<MachineStore>()((set, get) => ({
         const newest = snap.samples.at(-1)?.at ?? 0;
         const merged = [...snap.samples, ...pushed.filter((s) => s.at > newest)].slice(-LIVE_CAPACITY);
         pushed = [];
-        set({ samples: merged, collectors: snap.collectors });
+        set({ samples: merged, collectors: snap.collectors, machine: snap.machine ?? null });
       },
       (err: unknown) => active && set({ error: `Could not load metrics: ${message(err)}` }),
     );
     // Collector health changes rarely; refresh it with the slow collectors' cadence.
     const timer = setInterval(() => {
-      api.metrics.get().then((snap) => active && set({ collectors: snap.collectors }), () => {});
+      api.metrics.get().then((snap) => active && set({ collectors: snap.collectors, machine: snap.machine ?? get().machine }), () => {});
     }, 10_000);
     return () => {
       active = false;

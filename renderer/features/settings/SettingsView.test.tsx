@@ -52,7 +52,7 @@ describe('SettingsView', () => {
   it('sends port fields as numbers and lists services with a remove action', async () => {
     const fake = fakeApi({ 'settings:get': () => ({ settings, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings }) });
     render(<SettingsView api={fake.api} />);
-    const port = (await screen.findByLabelText('Prometheus')) as HTMLInputElement;
+    const port = (await screen.findByLabelText('Prometheus port')) as HTMLInputElement;
     fireEvent.change(port, { target: { value: '9091' } });
     fireEvent.blur(port);
     await screen.findByText('saved');
@@ -114,5 +114,33 @@ describe('ipcTarget', () => {
     expect(ipcTarget('a', ' /tmp/a.sock ')).toEqual({ name: 'a', socketPath: '/tmp/a.sock' });
     expect(ipcTarget('b', 'HTTP://127.0.0.1:8081/health')).toEqual({ name: 'b', url: 'HTTP://127.0.0.1:8081/health' });
     expect(ipcTarget('c', 'localhost:8081')).toEqual({ name: 'c', address: 'localhost:8081' });
+  });
+  it('has a Grafana port and a Run Grafana checkbox (16.3), and chooses severities with checkboxes (16.11)', async () => {
+    const withReceivers = {
+      ...settings,
+      stack: { ...settings.stack, components: { ...settings.stack.components, grafana: { enabled: true, port: 3000 } } },
+      alerts: { receivers: { desktop: { severities: ['critical', 'warning'] }, slack: { severities: [] }, email: { severities: [] }, webhook: { severities: [] } } },
+    };
+    const fake = fakeApi({ 'settings:get': () => ({ settings: withReceivers, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings: withReceivers }) });
+    render(<SettingsView api={fake.api} />);
+    const run = (await screen.findByLabelText('Run Grafana')) as HTMLInputElement;
+    expect(run.checked).toBe(true);
+    fireEvent.click(run);
+    await waitFor(() => expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['stack', 'components', 'grafana', 'enabled'], value: false }] }));
+    const port = screen.getByLabelText('Grafana port') as HTMLInputElement;
+    expect(port.value).toBe('3000');
+    fireEvent.change(port, { target: { value: '3001' } });
+    fireEvent.blur(port);
+    await waitFor(() => expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['stack', 'components', 'grafana', 'port'], value: 3001 }] }));
+
+    const desktop = screen.getByRole('group', { name: 'Desktop for' });
+    expect(within(desktop).queryByRole('textbox')).toBeNull();
+    const info = within(desktop).getByRole('checkbox', { name: 'info' }) as HTMLInputElement;
+    expect((within(desktop).getByRole('checkbox', { name: 'critical' }) as HTMLInputElement).checked).toBe(true);
+    expect(info.checked).toBe(false);
+    fireEvent.click(info);
+    await waitFor(() => expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['alerts', 'receivers', 'desktop', 'severities'], value: ['critical', 'warning', 'info'] }] }));
+    fireEvent.click(within(desktop).getByRole('checkbox', { name: 'warning' }));
+    await waitFor(() => expect(fake.calls.at(-1)?.req).toEqual({ changes: [{ path: ['alerts', 'receivers', 'desktop', 'severities'], value: ['critical'] }] }));
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { Api } from '../../../common/ipc';
 import { ChannelSecrets } from './ChannelSecrets';
 import { ServicesEditor } from './ServicesEditor';
-import { FIELD_GROUPS, type FieldSpec } from './fields';
+import { FIELD_GROUPS, SEVERITIES, type FieldSpec } from './fields';
 import { pathKey, useSettingsStore, valueAt } from './useSettingsStore';
 
 /** Settings: each field saves on commit (Enter, blur, toggle); a rejected value shows its reason beside it. */
@@ -17,7 +17,7 @@ export function SettingsView({ api }: { api: Api }) {
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="section-header">
-        <h2 id="settings-title" tabIndex={-1}>Settings</h2>
+        <h1 id="settings-title" tabIndex={-1}>Settings</h1>
       </header>
       {fileError && <p role="alert" className="banner banner-warning">{fileError}</p>}
       {error && <p role="alert" className="banner banner-critical">{error}</p>}
@@ -27,7 +27,9 @@ export function SettingsView({ api }: { api: Api }) {
         <>
           {FIELD_GROUPS.map((group) => (
             <fieldset key={group.id} className="field-group">
-              <legend>{group.title}</legend>
+              <legend>
+                {group.title} <code className="muted">{group.section}</code>
+              </legend>
               {group.fields.map((field) => (
                 <Field key={pathKey(field.path)} field={field} />
               ))}
@@ -59,6 +61,26 @@ function Field({ field }: { field: FieldSpec }) {
     void save([{ path: field.path, value: parseDraft(field, draft) }]);
   };
 
+  if (field.kind === 'severities') {
+    const chosen = Array.isArray(current) ? (current as string[]) : [];
+    const toggle = (severity: string, on: boolean) => {
+      const next = SEVERITIES.filter((s) => (s === severity ? on : chosen.includes(s)));
+      void save([{ path: field.path, value: next }]);
+    };
+    return (
+      <div className="field field-severities" role="group" aria-labelledby={`${id}-label`} aria-describedby={issue ? `${id}-issue` : undefined}>
+        <span id={`${id}-label`} className="field-label">{field.label}</span>
+        <span className="severity-choices">
+          {SEVERITIES.map((severity) => (
+            <label key={severity} className="severity-choice">
+              <input type="checkbox" checked={chosen.includes(severity)} onChange={(e) => toggle(severity, e.target.checked)} /> {severity}
+            </label>
+          ))}
+        </span>
+        {issue ? <span id={`${id}-issue`} role="alert" className="field-issue">{issue}</span> : saved ? <span className="field-saved">saved</span> : null}
+      </div>
+    );
+  }
   if (field.kind === 'checkbox') {
     return (
       <div className="field field-checkbox">

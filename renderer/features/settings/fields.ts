@@ -5,52 +5,65 @@
 export interface FieldSpec {
   path: Array<string | number>;
   label: string;
-  /** `list`: comma-separated in the field, an array in the settings (e.g. severities). */
-  kind: 'text' | 'number' | 'checkbox' | 'list';
+  /** `list`: comma-separated in the field, an array in the settings; `severities`: one checkbox per severity. */
+  kind: 'text' | 'number' | 'checkbox' | 'list' | 'severities';
   hint?: string;
 }
 
 export interface FieldGroup {
   id: string;
   title: string;
+  /** Where the group lives in settings.json (shown beside the title), e.g. `stack.components`. */
+  section: string;
   fields: FieldSpec[];
 }
+
+/** The severities a receiver can be chosen for, in the order they are shown and saved. */
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 const COMPONENTS: Array<[string, string]> = [
   ['prometheus', 'Prometheus'],
   ['alertmanager', 'Alertmanager'],
   ['node_exporter', 'node_exporter'],
+  ['grafana', 'Grafana'],
 ];
 
+/** Grouped as settings.json is: lookout, stack, stack.components, alerts.rules, alerts.receivers. */
 export const FIELD_GROUPS: FieldGroup[] = [
   {
-    id: 'runtime',
-    title: 'Runtime',
+    id: 'lookout',
+    title: 'Lookout',
+    section: 'lookout',
+    fields: [
+      { path: ['lookout', 'port'], label: 'Lookout port', kind: 'number' },
+      { path: ['lookout', 'launchAtLogin'], label: 'Open Lookout at login (menubar app)', kind: 'checkbox' },
+    ],
+  },
+  {
+    id: 'stack',
+    title: 'Stack',
+    section: 'stack',
     fields: [
       { path: ['stack', 'scrapeInterval'], label: 'Scrape interval', kind: 'text', hint: 'e.g. 15s' },
       { path: ['stack', 'evaluationInterval'], label: 'Rule evaluation interval', kind: 'text', hint: 'e.g. 15s' },
       { path: ['stack', 'retention', 'time'], label: 'Keep data for', kind: 'text', hint: 'e.g. 30d' },
       { path: ['stack', 'retention', 'size'], label: 'Keep at most', kind: 'text', hint: 'e.g. 2GB' },
       { path: ['stack', 'stopOnExit'], label: 'Stop the stack when Lookout quits', kind: 'checkbox' },
-      { path: ['lookout', 'launchAtLogin'], label: 'Open Lookout at login (menubar app)', kind: 'checkbox' },
-    ],
-  },
-  {
-    id: 'ports',
-    title: 'Ports',
-    fields: [
-      { path: ['lookout', 'port'], label: 'Lookout', kind: 'number' },
-      ...COMPONENTS.map(([id, name]): FieldSpec => ({ path: ['stack', 'components', id, 'port'], label: name, kind: 'number' })),
     ],
   },
   {
     id: 'components',
     title: 'Components',
-    fields: COMPONENTS.map(([id, name]): FieldSpec => ({ path: ['stack', 'components', id, 'enabled'], label: `Run ${name}`, kind: 'checkbox' })),
+    section: 'stack.components',
+    fields: COMPONENTS.flatMap(([id, name]): FieldSpec[] => [
+      { path: ['stack', 'components', id, 'enabled'], label: `Run ${name}`, kind: 'checkbox' },
+      { path: ['stack', 'components', id, 'port'], label: `${name} port`, kind: 'number' },
+    ]),
   },
   {
     id: 'thresholds',
     title: 'Alert thresholds',
+    section: 'alerts.rules',
     fields: [
       { path: ['alerts', 'rules', 'ServiceDown', 'for'], label: 'Service down after', kind: 'text', hint: 'e.g. 30s' },
       { path: ['alerts', 'rules', 'HighErrorRate', 'warning'], label: 'Error rate: warning at', kind: 'number', hint: '0–1' },
@@ -64,15 +77,16 @@ export const FIELD_GROUPS: FieldGroup[] = [
   {
     id: 'notifications',
     title: 'Notification channels',
+    section: 'alerts.receivers',
     fields: [
-      { path: ['alerts', 'receivers', 'desktop', 'severities'], label: 'Desktop for', kind: 'list', hint: 'critical, warning' },
-      { path: ['alerts', 'receivers', 'slack', 'severities'], label: 'Slack for', kind: 'list', hint: 'critical' },
+      { path: ['alerts', 'receivers', 'desktop', 'severities'], label: 'Desktop for', kind: 'severities' },
+      { path: ['alerts', 'receivers', 'slack', 'severities'], label: 'Slack for', kind: 'severities' },
       { path: ['alerts', 'receivers', 'slack', 'channel'], label: 'Slack channel', kind: 'text', hint: '#alerts' },
-      { path: ['alerts', 'receivers', 'email', 'severities'], label: 'Email for', kind: 'list' },
+      { path: ['alerts', 'receivers', 'email', 'severities'], label: 'Email for', kind: 'severities' },
       { path: ['alerts', 'receivers', 'email', 'to'], label: 'Email to', kind: 'text' },
       { path: ['alerts', 'receivers', 'email', 'from'], label: 'Email from', kind: 'text' },
       { path: ['alerts', 'receivers', 'email', 'smarthost'], label: 'SMTP server', kind: 'text', hint: 'smtp.example.com:587' },
-      { path: ['alerts', 'receivers', 'webhook', 'severities'], label: 'Webhook for', kind: 'list' },
+      { path: ['alerts', 'receivers', 'webhook', 'severities'], label: 'Webhook for', kind: 'severities' },
       { path: ['alerts', 'receivers', 'webhook', 'url'], label: 'Webhook URL', kind: 'text' },
     ],
   },

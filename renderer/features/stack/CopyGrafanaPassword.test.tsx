@@ -25,7 +25,7 @@ describe('CopyGrafanaPassword', () => {
     const fake = fakeApi({ 'grafana:credentials': () => ({ user: 'admin', password: PASSWORD, url: 'http://127.0.0.1:3000/login' }) });
     render(<CopyGrafanaPassword api={fake.api} />);
     expect(fake.calls).toEqual([]);
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy Grafana admin password' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy password of Grafana admin' })));
     expect(written).toEqual([PASSWORD]);
     expect(fake.calls.map((c) => c.channel)).toEqual(['grafana:credentials']);
     expect(screen.getByRole('button').textContent).toBe('Copied');
@@ -55,7 +55,7 @@ describe('the Grafana row', () => {
     const fake = fakeApi({ 'stack:get': () => snapshot });
     render(<StackView api={fake.api} />);
     const grafana = await screen.findByRole('listitem', { name: 'Grafana' });
-    expect(within(grafana).getByRole('button', { name: 'Copy Grafana admin password' })).toBeTruthy();
+    expect(within(grafana).getByRole('button', { name: 'Copy password of Grafana admin' })).toBeTruthy();
     expect(within(screen.getByRole('listitem', { name: 'Prometheus' })).queryByRole('button', { name: /password/ })).toBeNull();
   });
 });

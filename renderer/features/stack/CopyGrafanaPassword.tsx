@@ -31,7 +31,7 @@ export function CopyGrafanaPassword({ api }: { api: Api }) {
 
   return (
     <span className="grafana-password">
-      <Button aria-label="Copy Grafana admin password" onClick={() => void copy()}>
+      <Button aria-label={status === 'copied' ? 'Copied Grafana admin password' : 'Copy password of Grafana admin'} onClick={() => void copy()}>
         {status === 'copied' ? 'Copied' : 'Copy password'}
       </Button>
       <span className="muted"> user admin</span>

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComponentStatus, StackSnapshot } from '../../../common/model';
 import { fakeApi } from '../../../test/fakes/fake-api';
-import { StackView } from './StackView';
+import { StackControls, StackView } from './StackView';
 import { useStackStore } from './useStackStore';
 
 const row = (patch: Partial<ComponentStatus> & Pick<ComponentStatus, 'id' | 'name' | 'state'>): ComponentStatus => ({
@@ -32,8 +32,9 @@ describe('StackView', () => {
     const fake = fakeApi({ 'stack:get': () => snapshot, 'stack:restart': () => snapshot });
     render(<StackView api={fake.api} />);
     const prom = await screen.findByRole('listitem', { name: 'Prometheus' });
-    expect(within(prom).getByText('3 h 12 min')).toBeTruthy();
-    expect(within(prom).getByRole('link', { name: 'Open Prometheus' }).getAttribute('href')).toBe('http://127.0.0.1:9090');
+    // Compact row: the uptime is read out (and on hover), the port is the link to its own UI.
+    expect(within(prom).getByText('up 3 h 12 min')).toBeTruthy();
+    expect(within(prom).getByRole('link', { name: 'Open Prometheus :9090' }).getAttribute('href')).toBe('http://127.0.0.1:9090');
     fireEvent.click(within(prom).getByRole('button', { name: 'Restart Prometheus' }));
     expect(fake.calls.find((c) => c.channel === 'stack:restart')?.req).toEqual({ components: ['prometheus'] });
 
@@ -42,6 +43,32 @@ describe('StackView', () => {
     expect(within(am).getByText(/already in use by pid 777/)).toBeTruthy();
     expect(within(am).getByText(/^Fix: stop pid 777/)).toBeTruthy();
     expect(within(am).queryByRole('button', { name: 'Restart Alertmanager' })).toBeNull();
-    expect(screen.getByTestId('overall').textContent).toBe('critical');
+  });
+
+  it('offers Stop stack while anything runs and Start stack only for components that can run; a not-installed row has no Start (16.1)', async () => {
+    const three = {
+      ...snapshot,
+      components: [
+        row({ id: 'prometheus', name: 'Prometheus', state: 'running', pid: 42 }),
+        row({ id: 'alertmanager', name: 'Alertmanager', state: 'running', port: 9093 }),
+        row({ id: 'node_exporter', name: 'node_exporter', state: 'running', port: 9100 }),
+        row({ id: 'grafana', name: 'Grafana', state: 'not-installed', port: 3000, binary: null, version: null, lastError: 'grafana not found', fix: 'brew install grafana, or set stack.components.grafana.enabled to false' }),
+      ],
+    };
+    const fake = fakeApi({ 'stack:get': () => three, 'stack:stop': () => three });
+    render(
+      <>
+        <StackControls />
+        <StackView api={fake.api} />
+      </>,
+    );
+    const grafana = await screen.findByRole('listitem', { name: 'Grafana' });
+    expect(within(grafana).getByTestId('state-grafana').textContent).toBe('not installed');
+    expect(within(grafana).getByText(/brew install grafana/)).toBeTruthy();
+    expect(within(grafana).queryByRole('button')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Stop stack' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Start stack' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop stack' }));
+    expect(fake.calls.find((c) => c.channel === 'stack:stop')?.req).toEqual({});
   });
 });

@@ -1,14 +1,15 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Api } from '../../../common/ipc';
-import type { ComponentState, ComponentStatus, OverallState } from '../../../common/model';
-import { Badge, type Tone } from '../../ui/Badge';
+import type { ComponentState, ComponentStatus } from '../../../common/model';
+import { type Tone } from '../../ui/Badge';
 import { formatDuration } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { ErrorBanner } from '../../ui/ErrorBanner';
 import { CopyGrafanaPassword } from './CopyGrafanaPassword';
+import { canStartStack, canStopStack, rowAction } from './stack-actions';
 import { useStackStore } from './useStackStore';
 
-const STATE_TONE: Record<ComponentState, Tone> = {
+export const STATE_TONE: Record<ComponentState, Tone> = {
   running: 'ok',
   starting: 'busy',
   stopping: 'busy',
@@ -18,12 +19,32 @@ const STATE_TONE: Record<ComponentState, Tone> = {
   'not-installed': 'neutral',
 };
 
-const OVERALL_TONE: Record<OverallState, Tone> = { ok: 'ok', warning: 'warning', critical: 'critical', stopped: 'neutral', starting: 'busy' };
+/** The stack's controls for the header: Stop stack while anything runs, Start stack while anything runnable is down. */
+export function StackControls() {
+  const components = useStackStore((s) => s.snapshot?.components ?? null);
+  const pending = useStackStore((s) => s.pending);
+  const start = useStackStore((s) => s.start);
+  const stop = useStackStore((s) => s.stop);
+  if (!components) return null;
+  const offerStart = canStartStack(components);
+  const offerStop = canStopStack(components);
+  return (
+    <div className="stack-controls">
+      {offerStart && (
+        <Button variant="primary" disabled={pending !== null} onClick={() => void start()}>
+          Start stack
+        </Button>
+      )}
+      {offerStop && (
+        <Button variant={offerStart ? 'secondary' : 'primary'} disabled={pending !== null} onClick={() => void stop()}>
+          Stop stack
+        </Button>
+      )}
+    </div>
+  );
+}
 
-/** States in which the component's own button offers Stop rather than Start. */
-const ACTIVE: ComponentState[] = ['running', 'starting', 'unhealthy', 'stopping'];
-
-/** The stack: one header action for the whole stack, then one row per component. */
+/** The stack: one compact row per component (state, name, port and its one action). */
 export function StackView({ api }: { api: Api }) {
   const connect = useStackStore((s) => s.connect);
   useEffect(() => connect(api), [api, connect]);
@@ -34,7 +55,6 @@ export function StackView({ api }: { api: Api }) {
     // The popover's first useful paint (the benchmark reads it); marks cost nothing otherwise.
     if (hasSnapshot && performance.getEntriesByName('lookout:first-render').length === 0) performance.mark('lookout:first-render');
   }, [hasSnapshot]);
-  const overall = useStackStore((s) => s.snapshot?.overall ?? null);
   const pending = useStackStore((s) => s.pending);
   const error = useStackStore((s) => s.error);
   const start = useStackStore((s) => s.start);
@@ -44,50 +64,26 @@ export function StackView({ api }: { api: Api }) {
 
   if (!snapshot) {
     return (
-      <section className="stack">
+      <section className="stack" aria-label="Stack">
         {error ? <p role="alert" className="banner banner-critical">{error}</p> : <p className="muted">Loading stack…</p>}
       </section>
     );
   }
 
-  const components = snapshot.components;
-  const running = components.filter((c) => c.state === 'running').length;
-  const allRunning = components.length > 0 && running === components.length;
-
   return (
     <section className="stack" aria-label="Stack">
-      <header className="stack-header">
-        <div>
-          <h1 id="stack-title" tabIndex={-1}>Stack</h1>
-          <p className="muted">
-            {running} of {components.length} running
-          </p>
-        </div>
-        {overall && (
-          <Badge tone={OVERALL_TONE[overall]} testId="overall">
-            {overall}
-          </Badge>
-        )}
-        <Button variant="primary" disabled={pending !== null} onClick={() => void (allRunning ? stop() : start())}>
-          {allRunning ? 'Stop stack' : 'Start stack'}
-        </Button>
-      </header>
-
-      {snapshot.settingsError && (
-        <p role="alert" className="banner banner-warning">
-          <strong>Settings not applied:</strong> {snapshot.settingsError}
-        </p>
-      )}
-      {snapshot.configError && (
-        <p role="alert" className="banner banner-warning">
-          <strong>Config rejected:</strong> {snapshot.configError}
-        </p>
-      )}
       {error && <ErrorBanner message={error} onDismiss={dismissError} />}
-
-      <ul role="list" className="components">
-        {components.map((c) => (
-          <ComponentRow key={c.id} component={c} busy={pending !== null} onStart={() => void start([c.id])} onStop={() => void stop([c.id])} onRestart={() => void restart([c.id])} extra={c.id === 'grafana' && c.state === 'running' ? <CopyGrafanaPassword api={api} /> : null} />
+      <ul role="list" aria-label="Components" className="components">
+        {snapshot.components.map((c) => (
+          <ComponentRow
+            key={c.id}
+            component={c}
+            busy={pending !== null}
+            onStart={() => void start([c.id])}
+            onStop={() => void stop([c.id])}
+            onRestart={() => void restart([c.id])}
+            extra={c.id === 'grafana' && c.state === 'running' ? <CopyGrafanaPassword api={api} /> : null}
+          />
         ))}
       </ul>
     </section>
@@ -105,59 +101,67 @@ interface RowProps {
 }
 
 function ComponentRow({ component: c, busy, onStart, onStop, onRestart, extra }: RowProps) {
-  const active = ACTIVE.includes(c.state);
-  const note = c.lastError ?? c.detail;
+  const action = rowAction(c.state);
   const now = useNow(c.state === 'running' ? 10_000 : null);
+  const uptime = c.state === 'running' ? formatDuration(now - c.since) : null;
+  const facts = [c.version && `version ${c.version}`, c.pid !== null && `pid ${c.pid}`, uptime && `up ${uptime}`, c.binary].filter(Boolean).join(' · ');
+  const notInstalled = c.state === 'not-installed';
+  // One line of what to know: the error (or the not-installed hint), else a detail or warning.
+  const note = c.lastError ?? c.warning ?? c.detail;
+  const hint = notInstalled ? (c.fix ?? c.lastError ?? 'no binary found') : null;
   return (
-    <li role="listitem" aria-label={c.name} className="component">
+    <li role="listitem" aria-label={c.name} className="component card" data-testid={`component-${c.id}`}>
       <div className="component-main">
-        <span className="component-name">{c.name}</span>
-        <Badge tone={STATE_TONE[c.state]} testId={`state-${c.id}`}>
-          {c.state}
-        </Badge>
-        {c.state === 'running' || c.state === 'unhealthy' ? (
-          <Button aria-label={`Restart ${c.name}`} disabled={busy} onClick={onRestart}>
-            Restart
-          </Button>
-        ) : null}
-        {active ? (
-          <Button aria-label={`Stop ${c.name}`} disabled={busy || c.state === 'stopping'} onClick={onStop}>
-            Stop
-          </Button>
-        ) : (
-          <Button aria-label={`Start ${c.name}`} disabled={busy} onClick={onStart}>
-            Start
-          </Button>
-        )}
-      </div>
-      <dl className="component-facts">
-        <div>
-          <dt>version</dt>
-          <dd>{c.version ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>port</dt>
-          <dd>{c.port}</dd>
-        </div>
-        <div>
-          <dt>pid</dt>
-          <dd>{c.pid ?? '—'}</dd>
-        </div>
-        {c.state === 'running' && (
-          <div>
-            <dt>up</dt>
-            <dd>{formatDuration(now - c.since)}</dd>
-          </div>
-        )}
-        {c.state === 'running' && (
-          <a className="component-open" href={c.url} target="_blank" rel="noreferrer" aria-label={`Open ${c.name}`}>
-            Open
+        <span className={`dot dot-${STATE_TONE[c.state]}`} aria-hidden="true" />
+        <span className="component-name ellipsis" title={facts || c.name}>
+          {c.name}
+        </span>
+        {c.state === 'running' ? (
+          <a className="component-port" href={c.url} target="_blank" rel="noreferrer" aria-label={`Open ${c.name} :${c.port}`} title={`Open ${c.url}`}>
+            :{c.port}
           </a>
+        ) : (
+          <span className="component-port muted">:{c.port}</span>
         )}
-        {extra}
-      </dl>
-      {note && <p className={c.lastError ? 'component-error' : 'muted'}>{note}</p>}
-      {c.fix && <p className="component-fix">Fix: {c.fix}</p>}
+        <span className={`component-state tone-${STATE_TONE[c.state]}`} data-testid={`state-${c.id}`} title={uptime ? `up ${uptime}` : undefined}>
+          {notInstalled ? 'not installed' : c.state}
+        </span>
+        {uptime && <span className="sr-only">up {uptime}</span>}
+        <span className="component-actions">
+          {c.state === 'running' || c.state === 'unhealthy' ? (
+            <Button aria-label={`Restart ${c.name}`} title={`Restart ${c.name}`} disabled={busy} onClick={onRestart}>
+              Restart
+            </Button>
+          ) : null}
+          {action === 'stop' && (
+            <Button aria-label={`Stop ${c.name}`} disabled={busy} onClick={onStop}>
+              Stop
+            </Button>
+          )}
+          {action === 'start' && (
+            <Button aria-label={`Start ${c.name}`} disabled={busy} onClick={onStart}>
+              Start
+            </Button>
+          )}
+        </span>
+      </div>
+      {hint ? (
+        <p className="component-note muted ellipsis" title={hint}>
+          {hint}
+        </p>
+      ) : (
+        note && (
+          <p className={`component-note ellipsis ${c.lastError ? 'component-error' : 'muted'}`} title={note}>
+            {note}
+          </p>
+        )
+      )}
+      {c.fix && !notInstalled && (
+        <p className="component-fix ellipsis" title={c.fix}>
+          Fix: {c.fix}
+        </p>
+      )}
+      {extra && <div className="component-extra">{extra}</div>}
     </li>
   );
 }
