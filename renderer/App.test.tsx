@@ -21,7 +21,7 @@ afterEach(cleanup);
 
 describe('Shell', () => {
   it('has one tab per registered view; a view that is not registered has no tab and its route shows the overview', async () => {
-    expect(VIEWS.map((v) => v.id)).toEqual(['', 'alerts', 'machine', 'settings']);
+    expect(VIEWS.map((v) => v.id)).toEqual(['', 'alerts', 'machine', 'logs', 'traces', 'settings']);
     const fake = fakeApi({});
     render(<Shell api={fake.api} views={views} />);
     expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Overview', 'Alerts', 'Traces']);

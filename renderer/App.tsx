@@ -2,9 +2,12 @@ import { useEffect, type KeyboardEvent, type ReactNode } from 'react';
 import type { Api } from '../common/ipc';
 import type { ApiResolution } from './api';
 import { AlertsView } from './features/alerts/AlertsView';
+import { LogsView } from './features/logs/LogsView';
 import { MachineView } from './features/machine/MachineView';
 import { SettingsView } from './features/settings/SettingsView';
 import { Overview } from './features/stack/Overview';
+import { parseTracesRoute } from './features/traces/route';
+import { TracesView } from './features/traces/TracesView';
 import { navigate, sectionView, useRoute } from './lib/route';
 
 /**
@@ -24,7 +27,10 @@ export const VIEWS: ViewSpec[] = [
   { id: '', title: 'Overview', shortcut: '1', render: (api) => <Overview api={api} /> },
   { id: 'alerts', title: 'Alerts', shortcut: '2', render: (api) => <AlertsView api={api} /> },
   { id: 'machine', title: 'Machine', shortcut: '3', render: (api) => <MachineView api={api} /> },
-  { id: 'settings', title: 'Settings', shortcut: '4', render: (api) => <SettingsView api={api} /> },
+  { id: 'logs', title: 'Logs', shortcut: '4', render: (api) => <LogsView api={api} /> },
+  // The whole hash, not just the param: an alert's link also names a service, errors only and its window.
+  { id: 'traces', title: 'Traces', shortcut: '5', render: (api) => <TracesView api={api} {...parseTracesRoute(location.hash)} /> },
+  { id: 'settings', title: 'Settings', shortcut: '6', render: (api) => <SettingsView api={api} /> },
 ];
 
 /** The popover / browser tab. Browser mode without a token cannot call anything, so it says how to get one. */

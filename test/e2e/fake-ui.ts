@@ -7,7 +7,11 @@
 import type { Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BackupList, RemoteWriteStatusReport } from '../../common/backup';
+import type { InstallStatus } from '../../common/install';
+import type { LogErrorsResult, LogLine, LogPatternsResult, LogsStatus } from '../../common/logs';
 import type { Alert, AlertsSnapshot, ComponentStatus, MetricsSample, MetricsSnapshot, QuickLink, SettingsView, StackSnapshot } from '../../common/model';
+import type { TraceDetail, TraceList, TraceSpan, TraceSummary } from '../../common/traces';
 import { defaultSettings } from '../../main/core/settings/schema';
 import { fakeComponent } from '../fakes/fake-core';
 
@@ -20,6 +24,61 @@ export interface FakeData {
   metrics: MetricsSnapshot;
   links: QuickLink[];
   settings: SettingsView;
+  install: InstallStatus;
+  backups: BackupList;
+  remoteWrite: RemoteWriteStatusReport;
+  lockdown: { enabled: boolean; checks: Array<{ name: string; ok: boolean; detail: string }> };
+  logs: { status: LogsStatus; lines: LogLine[]; errors: LogErrorsResult; patterns: LogPatternsResult };
+  traces: { list: TraceList; detail: TraceDetail };
+}
+
+const US = 1000;
+/** The trace that failed in the memory hop (the one with a waterfall). */
+export const FAKE_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACE = FAKE_TRACE_ID;
+
+/** Two traces (one failed in the memory hop) and the logs around them, as the store would answer. */
+function signalsData(): Pick<FakeData, 'logs' | 'traces'> {
+  const fromUs = (NOW - 3_600_000) * US;
+  const toUs = NOW * US;
+  const start = (NOW - 90_000) * US;
+  const line = (i: number, level: LogLine['level'], message: string, traceId: string | null): LogLine => ({
+    timeUs: start + i * 1_000_000, service: i % 2 ? 'llm' : 'gui', source: 'file', origin: '/Users/me/.lookout/logs/demo-gui.log',
+    level, message, traceId, spanId: null, attributes: {}, templateId: level === 'error' ? 't-err' : 't-req', template: level === 'error' ? 'recall failed: <*>' : 'request completed in <*> ms',
+    durationMs: 12, route: '/chat',
+  });
+  const span = (spanId: string, parentSpanId: string | null, service: string, name: string, offsetMs: number, durationMs: number, error: boolean): TraceSpan => ({
+    traceId: TRACE, spanId: spanId.padEnd(16, '0'), parentSpanId: parentSpanId && parentSpanId.padEnd(16, '0'), service, name, kind: 'server', startUs: start + offsetMs * US, durationUs: durationMs * US,
+    status: error ? 'error' : 'ok', statusMessage: error ? 'memory unavailable' : null, attributes: { 'http.route': name }, events: [], links: [], resource: {}, scope: null,
+  });
+  const summary: TraceSummary = { traceId: TRACE, rootService: 'gui', rootName: 'POST /chat', startUs: start, durationUs: 250_000, spanCount: 3, errorCount: 1, services: ['gui', 'llm', 'memory'] };
+  return {
+    logs: {
+      status: { enabled: true, files: [{ path: '/Users/me/.lookout/logs/demo-gui.log', service: 'gui', source: 'file', offset: 20_480, problem: null }], ship: [], problems: [] },
+      lines: [line(0, 'info', 'request completed in 12 ms', TRACE), line(1, 'error', 'recall failed: memory unavailable', TRACE), line(2, 'info', 'request completed in 9 ms', null)],
+      errors: { groups: [{ templateId: 't-err', template: 'recall failed: <*>', count: 4, firstSeenUs: start, lastSeenUs: start + 3_000_000, services: ['llm'], exampleTraceId: TRACE, examples: ['recall failed: memory unavailable'] }], fromUs, toUs },
+      patterns: {
+        patterns: [
+          { templateId: 't-req', template: 'request completed in <*> ms', count: 120, maxLevel: 'info', counts: Array.from({ length: 30 }, (_, i) => 3 + (i % 5)) },
+          { templateId: 't-err', template: 'recall failed: <*>', count: 4, maxLevel: 'error', counts: Array.from({ length: 30 }, (_, i) => (i > 25 ? 1 : 0)) },
+        ],
+        fromUs, toUs, bucketUs: 120_000_000,
+      },
+    },
+    traces: {
+      list: {
+        traces: [
+          summary,
+          { traceId: '0af7651916cd43dd8448eb211c80319c', rootService: 'gui', rootName: 'GET /', startUs: start + 5_000_000, durationUs: 8_000, spanCount: 1, errorCount: 0, services: ['gui'] },
+        ],
+        fromUs, toUs,
+      },
+      detail: {
+        summary,
+        spans: [span('a1', null, 'gui', 'POST /chat', 0, 250, false), span('b2', 'a1', 'llm', 'POST /v1/completions', 5, 230, false), span('c3', 'b2', 'memory', 'GET /recall', 10, 40, true)],
+      },
+    },
+  };
 }
 
 const NOW = Date.now();
@@ -97,6 +156,16 @@ export function defaultData(patch: Partial<FakeData> = {}): FakeData {
       { id: 'alertmanager', label: 'Alertmanager', url: 'http://127.0.0.1:9093/' },
     ],
     settings: { settings: defaultSettings() as unknown as SettingsView['settings'], error: null, file: '/Users/me/.lookout/settings.json' },
+    install: {
+      components: (['prometheus', 'alertmanager', 'node_exporter', 'grafana'] as const).map((component) => ({
+        component, enabled: true, installed: true, version: '2.55.1', origin: 'brew' as const, binary: `/opt/homebrew/bin/${component}`, upgrade: null, installing: false, lastFailure: null,
+      })),
+      installers: { release: { ok: true }, brew: { ok: true, detail: 'Homebrew 4.6.3' }, docker: { ok: false, reason: 'docker not found in PATH', fix: 'install Docker Desktop, OrbStack or Colima' } },
+    },
+    backups: { dir: '/Users/me/.lookout/backups', backups: [], unreadable: [], nextScheduledAt: null },
+    remoteWrite: { targets: [] },
+    lockdown: { enabled: true, checks: [{ name: 'Prometheus refuses requests without the stack login', ok: true, detail: '401 without credentials' }] },
+    ...signalsData(),
     ...patch,
   };
 }
@@ -123,6 +192,17 @@ const PAGE_SCRIPT = (data: FakeData) => `(() => {
     'secrets:get': () => ({ slackUrl: false, smtpPassword: false, webhookToken: false }),
     'grafana:credentials': () => ({ user: 'admin', password: 'x', url: 'http://127.0.0.1:3000/login' }),
     'services:list': () => ({ services: [] }),
+    'install:status': () => data.install,
+    'backup:list': () => data.backups,
+    'remoteWrite:status': () => data.remoteWrite,
+    'lockdown:status': () => data.lockdown,
+    'stack:credentials': () => ({ user: 'lookout', password: 'x' }),
+    'logs:status': () => data.logs.status,
+    'logs:search': () => ({ lines: data.logs.lines, fromUs: data.logs.patterns.fromUs, toUs: data.logs.patterns.toUs }),
+    'logs:errors': () => data.logs.errors,
+    'logs:patterns': () => data.logs.patterns,
+    'traces:list': () => data.traces.list,
+    'traces:get': (req) => ({ trace: req.traceId === data.traces.detail.summary.traceId ? data.traces.detail : null }),
   };
   const on = (event, listener) => {
     const set = listeners.get(event) || new Set();

@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultData, fakeAlert, openFakeUi } from './fake-ui';
+import { defaultData, FAKE_TRACE_ID, fakeAlert, openFakeUi } from './fake-ui';
 
 /** The page's globals as far as the functions evaluated in Chromium use them (the e2e tsconfig has no DOM types). */
 interface El {
@@ -35,6 +35,8 @@ const VIEWS = [
   { id: 'overview', tab: 'Overview', hash: '#/', heading: 'Overview' },
   { id: 'alerts', tab: 'Alerts', hash: '#/alerts', heading: 'Alerts' },
   { id: 'machine', tab: 'Machine', hash: '#/machine', heading: 'Machine' },
+  { id: 'logs', tab: 'Logs', hash: '#/logs', heading: 'Logs' },
+  { id: 'traces', tab: 'Traces', hash: '#/traces', heading: 'Traces' },
   { id: 'settings', tab: 'Settings', hash: '#/settings', heading: 'Settings' },
 ] as const;
 
@@ -48,6 +50,8 @@ async function viewReady(page: Page, id: (typeof VIEWS)[number]['id']) {
   if (id === 'overview') return overviewReady(page);
   if (id === 'alerts') return expect(page.getByRole('list', { name: 'Firing alerts' }).getByTestId('alert-card')).toHaveCount(3);
   if (id === 'machine') return expect(page.getByTestId('value-cpu')).toContainText('%');
+  if (id === 'logs') return expect(page.getByText('recall failed: <*>').first()).toBeVisible();
+  if (id === 'traces') return expect(page.getByRole('button', { name: 'POST /chat' })).toBeVisible();
   return expect(page.getByLabel('Scrape interval')).toHaveValue('5s');
 }
 
@@ -123,6 +127,13 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`), `${view.id} in ${scheme}`).toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, `${view.id}-${scheme}.png`), fullPage: view.id !== 'overview' });
     }
+    // One trace by its deep link (a log line's or an exemplar's): the waterfall names the hop that failed.
+    await page.evaluate((hash) => (location.hash = hash), `#/traces/${FAKE_TRACE_ID}`);
+    await expect(page.getByText(/Failed in memory/)).toBeVisible();
+    const detail = await new AxeBuilder({ page }).analyze();
+    report.push(`trace detail/${scheme}: ${detail.violations.length} violations (${detail.violations.map((v) => `${v.id}:${v.impact}`).join(', ') || 'none'})`);
+    expect(detail.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), `trace detail in ${scheme}`).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `trace-detail-${scheme}.png`), fullPage: true });
     console.log(report.join('\n'));
   });
 }

@@ -130,7 +130,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
   const undo = useAlertsStore((s) => s.undo);
   const [snoozeFor, setSnoozeFor] = useState<(typeof SNOOZE_CHOICES)[number]>('1h');
   const busy = pending !== null;
-  const subject = a.labels.job ?? a.labels.component ?? a.labels.mountpoint ?? a.labels.target ?? null;
+  const subject = a.labels.job ?? a.labels.component ?? a.labels.service ?? a.labels.mountpoint ?? a.labels.target ?? null;
   const ours = a.silences.filter((s) => s.kind !== 'other');
   return (
     <li role="listitem" aria-label={`${a.name}${subject ? ` ${subject}` : ''}`} className={`alert alert-${a.state} card`} data-testid="alert-card">
@@ -141,6 +141,12 @@ function AlertRow({ alert: a }: { alert: Alert }) {
         {a.grafanaUrl && (
           <a className="alert-open" href={a.grafanaUrl} target="_blank" rel="noreferrer" aria-label={`Open ${a.name} in Grafana`}>
             Grafana
+          </a>
+        )}
+        {a.tracesUrl && (
+          // A `#/traces…` route opens the Traces view in place; Jaeger's URL goes through the shell's allowlisted opener.
+          <a className="alert-open" href={a.tracesUrl} {...(a.tracesUrl.startsWith('#') ? {} : { target: '_blank', rel: 'noreferrer' })} aria-label={`Traces of ${a.name}${subject ? ` ${subject}` : ''}`}>
+            Traces
           </a>
         )}
       </div>

@@ -6,6 +6,9 @@ import { fakeApi } from '../../../test/fakes/fake-api';
 import { bucketWidth, LogsView } from './LogsView';
 import { PATTERN_EXAMPLES, patternExamplesRequest, useLogsStore } from './useLogsStore';
 
+/** A log line's trace link reads "Trace <first 8>" and carries the rest of the id for screen readers. */
+const traceLinkName = (id: string) => new RegExp(`^Trace ${id.slice(0, 8)}\\s?${id.slice(8)}$`);
+
 const NOW = Date.UTC(2026, 0, 5, 12) * 1000;
 const HOUR = 3_600_000_000;
 const TRACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -85,14 +88,14 @@ describe('Logs view: patterns', () => {
     expect(searches(fake).at(-1)).toEqual({ templateId: 'p1', fromUs: NOW - HOUR, toUs: NOW, limit: PATTERN_EXAMPLES });
     const rows = within(examples).getAllByRole('listitem');
     expect(rows.map((r) => r.querySelector('.log-message')!.textContent)).toEqual(['memory unreachable: ECONNREFUSED', 'memory unreachable: timeout']);
-    expect(within(rows[0]!).getByRole('link', { name: `Trace ${TRACE_A}` }).getAttribute('href')).toBe(`#/traces/${TRACE_A}`);
+    expect(within(rows[0]!).getByRole('link', { name: traceLinkName(TRACE_A) }).getAttribute('href')).toBe(`#/traces/${TRACE_A}`);
     expect(within(rows[1]!).queryByRole('link')).toBeNull();
 
     // Another pattern replaces it; clicking the open one again closes it.
     const other = await patternItem('generated <*> tokens');
     fireEvent.click(within(other).getByRole('button', { name: 'Example lines of generated <*> tokens' }));
     const otherExamples = await within(other).findByRole('list', { name: 'Example lines of generated <*> tokens' });
-    expect(within(otherExamples).getByRole('link', { name: `Trace ${TRACE_B}` }).getAttribute('href')).toBe(`#/traces/${TRACE_B}`);
+    expect(within(otherExamples).getByRole('link', { name: traceLinkName(TRACE_B) }).getAttribute('href')).toBe(`#/traces/${TRACE_B}`);
     expect(within(item).queryByRole('list')).toBeNull();
     fireEvent.click(within(other).getByRole('button', { name: 'Example lines of generated <*> tokens' }));
     await waitFor(() => expect(within(other).queryByRole('list')).toBeNull());

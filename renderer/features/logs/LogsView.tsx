@@ -36,9 +36,9 @@ export function LogsView({ api }: { api: Api }) {
   return (
     <section className="logs" aria-labelledby="logs-title">
       <header className="section-header">
-        <h2 id="logs-title" tabIndex={-1}>
+        <h1 id="logs-title" tabIndex={-1}>
           Logs
-        </h2>
+        </h1>
         <Button onClick={() => void refresh()}>Refresh</Button>
       </header>
       {statusError && <p role="alert" className="banner banner-warning">{statusError}</p>}
@@ -131,8 +131,10 @@ function LineRow({ line }: { line: LogLine }) {
       <span className="log-service">{line.service}</span>
       <span className="log-message">{line.message}</span>
       {line.traceId && (
-        <a className="log-trace" href={traceRoute(line.traceId)} aria-label={`Trace ${line.traceId}`}>
-          trace {line.traceId.slice(0, 8)}
+        // The visible text starts the accessible name (the full id follows for screen readers), as axe asks.
+        <a className="log-trace" href={traceRoute(line.traceId)} title={`Trace ${line.traceId}`}>
+          Trace {line.traceId.slice(0, 8)}
+          <span className="sr-only">{line.traceId.slice(8)}</span>
         </a>
       )}
     </li>
@@ -149,9 +151,9 @@ function Tail() {
   return (
     <section className="logs-part" aria-labelledby="logs-tail-title">
       <header className="section-header">
-        <h3 id="logs-tail-title" className="subhead">
+        <h2 id="logs-tail-title" className="subhead">
           Live tail <span className="muted">(newest first)</span>
-        </h3>
+        </h2>
         <button type="button" className="link" aria-pressed={paused} onClick={() => setPaused(!paused)}>
           {paused ? 'Resume' : 'Pause'}
         </button>
@@ -176,9 +178,9 @@ function SearchResults() {
   const status = useLogsStore((s) => s.status);
   return (
     <section className="logs-part" aria-labelledby="logs-lines-title">
-      <h3 id="logs-lines-title" className="subhead">
+      <h2 id="logs-lines-title" className="subhead">
         Lines of the last hour
-      </h3>
+      </h2>
       {error && <p role="alert" className="banner banner-critical">{error}</p>}
       {search && search.lines.length === 0 && <EmptyState status={status} />}
       {search && search.lines.length > 0 && (
@@ -223,9 +225,9 @@ function Errors() {
   const fresh = groups?.filter((g) => g.isNew === true).length ?? 0;
   return (
     <section className="logs-part" aria-labelledby="logs-errors-title">
-      <h3 id="logs-errors-title" className="subhead">
+      <h2 id="logs-errors-title" className="subhead">
         Errors {groups && <span className="muted">{fresh ? `${fresh} new` : groups.length ? 'none new' : ''}</span>}
-      </h3>
+      </h2>
       {error && <p role="alert" className="banner banner-critical">{error}</p>}
       {groups && groups.length === 0 && <p className="muted">No error lines in the last hour.</p>}
       {groups && groups.length > 0 && (
@@ -280,9 +282,9 @@ function Patterns() {
   const error = useLogsStore((s) => s.patternsError);
   return (
     <section className="logs-part" aria-labelledby="logs-patterns-title">
-      <h3 id="logs-patterns-title" className="subhead">
+      <h2 id="logs-patterns-title" className="subhead">
         Patterns
-      </h3>
+      </h2>
       {error && <p role="alert" className="banner banner-critical">{error}</p>}
       {patterns && patterns.patterns.length === 0 && <p className="muted">No lines in the last hour.</p>}
       {patterns && patterns.patterns.length > 0 && (

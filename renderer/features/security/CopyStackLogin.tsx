@@ -34,7 +34,7 @@ export function CopyStackLogin({ api }: { api: Api }) {
 
   return (
     <span className="stack-login">
-      <Button aria-label="Copy the Prometheus and Alertmanager password" onClick={() => void copy()}>
+      <Button aria-label={status === 'copied' ? 'Copied the stack password (Prometheus and Alertmanager)' : 'Copy stack password (Prometheus and Alertmanager)'} onClick={() => void copy()}>
         {status === 'copied' ? 'Copied' : 'Copy stack password'}
       </Button>
       {user && <span className="muted"> user {user}</span>}

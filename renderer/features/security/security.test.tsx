@@ -72,7 +72,7 @@ describe('CopyStackLogin', () => {
     const fake = fakeApi({ 'stack:credentials': () => ({ user: 'lookout', password: PASSWORD }) });
     render(<CopyStackLogin api={fake.api} />);
     expect(fake.calls).toEqual([]);
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy the Prometheus and Alertmanager password' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy stack password (Prometheus and Alertmanager)' })));
     expect(fake.calls.map((c) => c.channel)).toEqual(['stack:credentials']);
     expect(written).toEqual([PASSWORD]);
     expect(screen.getByRole('button').textContent).toBe('Copied');

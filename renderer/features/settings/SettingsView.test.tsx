@@ -6,6 +6,13 @@ import { ipcTarget } from './ServicesEditor';
 import { SettingsView } from './SettingsView';
 import { useSettingsStore } from './useSettingsStore';
 
+/** The sections Settings also holds (lock-down, remote write, backups), answered quietly so only the field under test can raise an alert. */
+const SECTIONS = {
+  'lockdown:status': () => ({ enabled: true, checks: [] }),
+  'remoteWrite:status': () => ({ targets: [] }),
+  'backup:list': () => ({ dir: '/home/me/.lookout/backups', backups: [], unreadable: [], nextScheduledAt: null }),
+};
+
 const settings = {
   lookout: { port: 9469 },
   stack: { scrapeInterval: '15s', evaluationInterval: '15s', retention: { time: '30d', size: '2GB' }, stopOnExit: false, components: { prometheus: { enabled: true, port: 9090 }, alertmanager: { enabled: true, port: 9093 }, node_exporter: { enabled: true, port: 9100 } } },
@@ -26,7 +33,8 @@ afterEach(cleanup);
 
 describe('SettingsView', () => {
   it('shows a rejected value\'s reason beside the field, then applies a good one', async () => {
-    const fake = fakeApi({ 'settings:get': () => ({ settings, error: null, file: '/home/me/settings.json' }), 'settings:update': update });
+    const fake = fakeApi({
+      ...SECTIONS, 'settings:get': () => ({ settings, error: null, file: '/home/me/settings.json' }), 'settings:update': update });
     render(<SettingsView api={fake.api} />);
     const input = (await screen.findByLabelText('Scrape interval')) as HTMLInputElement;
     expect(input.value).toBe('15s');
@@ -50,7 +58,8 @@ describe('SettingsView', () => {
   });
 
   it('sends port fields as numbers and lists services with a remove action', async () => {
-    const fake = fakeApi({ 'settings:get': () => ({ settings, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings }) });
+    const fake = fakeApi({
+      ...SECTIONS, 'settings:get': () => ({ settings, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings }) });
     render(<SettingsView api={fake.api} />);
     const port = (await screen.findByLabelText('Prometheus port')) as HTMLInputElement;
     fireEvent.change(port, { target: { value: '9091' } });
@@ -65,6 +74,7 @@ describe('SettingsView', () => {
   it('adds IPC endpoints to a service as main expects them, shows a refused one\'s reason, and removes one', async () => {
     const withIpc = { ...settings, services: [{ ...settings.services[0]!, ipc: [{ name: 'gui', socketPath: '/tmp/gui.sock' }] }] };
     const fake = fakeApi({
+      ...SECTIONS,
       'settings:get': () => ({ settings: withIpc, error: null, file: '/s.json' }),
       'settings:update': (req) => {
         const [change] = (req as { changes: SettingsChange[] }).changes;
@@ -98,6 +108,7 @@ describe('SettingsView', () => {
 
   it('shows why a new service was refused under the add row', async () => {
     const fake = fakeApi({
+      ...SECTIONS,
       'settings:get': () => ({ settings, error: null, file: '/s.json' }),
       'settings:update': () => ({ ok: false, issues: [{ path: 'services[1].url', message: 'must be an http:// or https:// URL such as http://127.0.0.1:8080' }] }),
     });
@@ -121,7 +132,8 @@ describe('ipcTarget', () => {
       stack: { ...settings.stack, components: { ...settings.stack.components, grafana: { enabled: true, port: 3000 } } },
       alerts: { receivers: { desktop: { severities: ['critical', 'warning'] }, slack: { severities: [] }, email: { severities: [] }, webhook: { severities: [] } } },
     };
-    const fake = fakeApi({ 'settings:get': () => ({ settings: withReceivers, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings: withReceivers }) });
+    const fake = fakeApi({
+      ...SECTIONS, 'settings:get': () => ({ settings: withReceivers, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings: withReceivers }) });
     render(<SettingsView api={fake.api} />);
     const run = (await screen.findByLabelText('Run Grafana')) as HTMLInputElement;
     expect(run.checked).toBe(true);

@@ -1,5 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import type { Api } from '../../../common/ipc';
+import { BackupsSection } from '../backup/BackupsSection';
+import { CopyStackLogin } from '../security/CopyStackLogin';
+import { LockdownBadge } from '../security/LockdownBadge';
+import { RemoteWriteStatus } from '../security/RemoteWriteStatus';
 import { ChannelSecrets } from './ChannelSecrets';
 import { ServicesEditor } from './ServicesEditor';
 import { FIELD_GROUPS, SEVERITIES, type FieldSpec } from './fields';
@@ -37,6 +41,14 @@ export function SettingsView({ api }: { api: Api }) {
           ))}
           <ServicesEditor />
           <ChannelSecrets api={api} />
+          <fieldset className="field-group">
+            <legend>
+              Endpoint lock-down <code className="muted">stack.lockdown</code>
+            </legend>
+            <LockdownBadge api={api} /> <CopyStackLogin api={api} />
+          </fieldset>
+          <RemoteWriteStatus api={api} />
+          <BackupsSection api={api} />
           {file && <p className="muted settings-file">Saved to <code>{file}</code></p>}
         </>
       )}

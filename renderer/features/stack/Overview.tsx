@@ -2,6 +2,7 @@ import type { Api } from '../../../common/ipc';
 import type { OverallState } from '../../../common/model';
 import { AlertsSummary } from '../alerts/AlertsSummary';
 import { useAlertsStore } from '../alerts/useAlertsStore';
+import { OnboardingPanel } from '../install/OnboardingPanel';
 import { LinksView } from '../links/LinksView';
 import { MachineSummary } from '../machine/MachineSummary';
 import { AfterFirstPaint } from '../../ui/AfterFirstPaint';
@@ -39,6 +40,8 @@ export function Overview({ api }: { api: Api }) {
         </p>
         <StackControls />
       </header>
+      {/* Mounted always: it shows itself on a first run with nothing installed, and stays through "Install everything". */}
+      <OnboardingPanel api={api} />
       <StackView api={api} />
       <AfterFirstPaint ready={stack !== null || stackError !== null}>
         <AlertsSummary api={api} />

@@ -55,7 +55,7 @@ describe('StackView', () => {
         row({ id: 'grafana', name: 'Grafana', state: 'not-installed', port: 3000, binary: null, version: null, lastError: 'grafana not found', fix: 'brew install grafana, or set stack.components.grafana.enabled to false' }),
       ],
     };
-    const fake = fakeApi({ 'stack:get': () => three, 'stack:stop': () => three });
+    const fake = fakeApi({ 'stack:get': () => three, 'stack:stop': () => three, 'install:status': () => ({ components: [], installers: { release: { ok: true }, brew: { ok: true }, docker: { ok: true } } }) });
     render(
       <>
         <StackControls />
@@ -65,7 +65,9 @@ describe('StackView', () => {
     const grafana = await screen.findByRole('listitem', { name: 'Grafana' });
     expect(within(grafana).getByTestId('state-grafana').textContent).toBe('not installed');
     expect(within(grafana).getByText(/brew install grafana/)).toBeTruthy();
-    expect(within(grafana).queryByRole('button')).toBeNull();
+    // No Start for what cannot run; what it offers instead is to install it.
+    expect(within(grafana).queryByRole('button', { name: /start/i })).toBeNull();
+    expect(within(grafana).getByRole('button', { name: 'Install Grafana' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Stop stack' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Start stack' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Stop stack' }));

@@ -5,6 +5,8 @@ import { type Tone } from '../../ui/Badge';
 import { formatDuration } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { ErrorBanner } from '../../ui/ErrorBanner';
+import { InstallButton } from '../install/InstallButton';
+import { UpgradeButton } from '../install/UpgradeButton';
 import { CopyGrafanaPassword } from './CopyGrafanaPassword';
 import { canStartStack, canStopStack, rowAction } from './stack-actions';
 import { useStackStore } from './useStackStore';
@@ -82,7 +84,14 @@ export function StackView({ api }: { api: Api }) {
             onStart={() => void start([c.id])}
             onStop={() => void stop([c.id])}
             onRestart={() => void restart([c.id])}
-            extra={c.id === 'grafana' && c.state === 'running' ? <CopyGrafanaPassword api={api} /> : null}
+            extra={
+              <>
+                {/* Each renders nothing unless it applies: not installed, installing, or a newer release. */}
+                <InstallButton api={api} component={c} />
+                <UpgradeButton api={api} component={c} />
+                {c.id === 'grafana' && c.state === 'running' && <CopyGrafanaPassword api={api} />}
+              </>
+            }
           />
         ))}
       </ul>

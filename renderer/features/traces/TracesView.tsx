@@ -52,9 +52,9 @@ export function TracesView({ api, traceId, initialService, initialErrorsOnly, in
   return (
     <section className="traces" aria-labelledby="traces-title">
       <header className="section-header">
-        <h2 id="traces-title" tabIndex={-1}>
+        <h1 id="traces-title" tabIndex={-1}>
           Traces
-        </h2>
+        </h1>
       </header>
       <Filters />
       <TraceListView />
@@ -235,9 +235,9 @@ function TraceDetailView() {
   return (
     <section className="trace-detail" aria-labelledby="trace-detail-title">
       <header className="section-header">
-        <h3 id="trace-detail-title" className="subhead">
+        <h2 id="trace-detail-title" className="subhead">
           {detail?.summary.rootName ?? 'Trace'} <code title={selectedId}>{shortId(selectedId)}</code>
-        </h3>
+        </h2>
         <span className="trace-detail-actions">
           {jaegerUrl && TRACE_ID.test(selectedId) && (
             <a href={`${jaegerUrl}/trace/${selectedId}`} target="_blank" rel="noreferrer">
