@@ -98,6 +98,11 @@ test('the popover: live figures, an injected fault becomes an alert, ack silence
 
   // A threshold (the Settings view): a bad value is refused beside the field and nothing changes; a good one is applied.
   await page.getByRole('tab', { name: 'Settings' }).click();
+  // Every scraped service is listed, the demo's too, with Prometheus' up and where it came from (issue 16.4).
+  const scraped = page.getByRole('list', { name: 'Scraped services' });
+  for (const name of ['llm', 'memory', 'gui']) {
+    await expect(scraped.getByRole('listitem', { name })).toHaveText(/^up .* from lookout demo$/, { timeout: 30_000 });
+  }
   const threshold = page.getByLabel('Error rate: warning at');
   await threshold.fill('lots');
   await threshold.press('Enter');

@@ -41,7 +41,7 @@ export function ServicesEditor() {
   return (
     <fieldset className="field-group">
       <legend>Services</legend>
-      {services.length === 0 && <p className="muted">No services yet: add the ones Prometheus should scrape.</p>}
+      {services.length === 0 && <p className="muted">No services in settings.json yet: add the ones Prometheus should scrape.</p>}
       <ul className="services" role="list">
         {services.map((svc, i) => (
           <li key={`${svc.name}-${i}`} aria-label={svc.name}>

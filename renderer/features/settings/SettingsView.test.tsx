@@ -10,6 +10,7 @@ import { useSettingsStore } from './useSettingsStore';
 const SECTIONS = {
   'lockdown:status': () => ({ enabled: true, checks: [] }),
   'remoteWrite:status': () => ({ targets: [] }),
+  'services:list': () => ({ services: [] }),
   'backup:list': () => ({ dir: '/home/me/.lookout/backups', backups: [], unreadable: [], nextScheduledAt: null }),
 };
 

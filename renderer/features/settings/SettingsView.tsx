@@ -3,6 +3,7 @@ import type { Api } from '../../../common/ipc';
 import { BackupsSection } from '../backup/BackupsSection';
 import { CopyStackLogin } from '../security/CopyStackLogin';
 import { LockdownBadge } from '../security/LockdownBadge';
+import { ScrapedServices } from '../services/ScrapedServices';
 import { RemoteWriteStatus } from '../security/RemoteWriteStatus';
 import { ChannelSecrets } from './ChannelSecrets';
 import { ServicesEditor } from './ServicesEditor';
@@ -39,6 +40,7 @@ export function SettingsView({ api }: { api: Api }) {
               ))}
             </fieldset>
           ))}
+          <ScrapedServices api={api} />
           <ServicesEditor />
           <ChannelSecrets api={api} />
           <fieldset className="field-group">
