@@ -132,7 +132,8 @@ export function defaultData(patch: Partial<FakeData> = {}): FakeData {
     fakeAlert('HostHighCPU', { labels: { job: 'node' }, summary: 'CPU busy at 91.0 %' }),
   ];
   return {
-    stack: { components, overall: 'ok', settingsError: null, configError: null },
+    // As main computes it: all running, raised to critical by the critical alert.
+    stack: { components, overall: 'critical', settingsError: null, configError: null },
     alerts: {
       alerts,
       alertmanager: { reachable: true, lastOkAt: NOW, error: null },

@@ -7,7 +7,7 @@ import { LinksView } from '../links/LinksView';
 import { MachineSummary } from '../machine/MachineSummary';
 import { AfterFirstPaint } from '../../ui/AfterFirstPaint';
 import { Badge, type Tone } from '../../ui/Badge';
-import { firingAlerts, overallState, worstProblem } from './stack-actions';
+import { firingAlerts, worstProblem } from './stack-actions';
 import { StackControls, StackView } from './StackView';
 import { useStackStore } from './useStackStore';
 
@@ -22,7 +22,8 @@ export function Overview({ api }: { api: Api }) {
   const stackError = useStackStore((s) => s.error);
   const alerts = useAlertsStore((s) => s.snapshot);
   const firing = firingAlerts(alerts);
-  const overall = stack ? overallState(stack, firing) : null;
+  // Main's overall state already counts firing, unsilenced alerts (the tray shows the same one).
+  const overall = stack?.overall ?? null;
   const problem = stack ? worstProblem(stack, firing) : null;
   return (
     <div className="overview">

@@ -3,7 +3,7 @@
  * snapshots (tested without a DOM). The snapshot lists only enabled components; a `not-installed` one
  * cannot run, so it never blocks Start stack or Stop stack (issue 16.1).
  */
-import type { Alert, AlertSeverity, AlertsSnapshot, ComponentState, ComponentStatus, OverallState, StackSnapshot } from '../../../common/model';
+import type { Alert, AlertSeverity, AlertsSnapshot, ComponentState, ComponentStatus, StackSnapshot } from '../../../common/model';
 
 /** States with a process of ours that Stop stack would end. */
 const STOPPABLE: ComponentState[] = ['running', 'starting', 'unhealthy'];
@@ -25,26 +25,10 @@ export function rowAction(state: ComponentState): 'start' | 'stop' | null {
   return STOPPABLE.includes(state) ? 'stop' : 'start';
 }
 
-const RANK: Record<OverallState, number> = { stopped: 0, ok: 1, starting: 2, warning: 3, critical: 4 };
-const SEVERITY_STATE: Record<AlertSeverity, OverallState | null> = { critical: 'critical', warning: 'warning', info: null };
-
 /** Firing (not silenced) alerts, most severe first, then newest. */
 export function firingAlerts(alerts: AlertsSnapshot | null): Alert[] {
   const order: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
   return (alerts?.alerts ?? []).filter((a) => a.state === 'firing').sort((a, b) => order[a.severity] - order[b.severity] || b.startsAt - a.startsAt);
-}
-
-/**
- * The overview's state: the stack's own state raised by firing alerts (the tray does the same in main;
- * taking the worse of both here keeps the badge right whichever side computes it).
- */
-export function overallState(stack: StackSnapshot, firing: readonly Alert[]): OverallState {
-  let state = stack.overall;
-  for (const a of firing) {
-    const s = SEVERITY_STATE[a.severity];
-    if (s && RANK[s] > RANK[state]) state = s;
-  }
-  return state;
 }
 
 /** The worst problem in one line, or a calm summary when there is none. */
