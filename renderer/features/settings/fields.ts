@@ -72,6 +72,8 @@ export const FIELD_GROUPS: FieldGroup[] = [
       { path: ['alerts', 'rules', 'HighIPCLatency', 'warning'], label: 'IPC p95: warning at (s)', kind: 'number' },
       { path: ['alerts', 'rules', 'HostHighCPU', 'warning'], label: 'CPU: warning at', kind: 'number', hint: '0–1' },
       { path: ['alerts', 'rules', 'DiskAlmostFull', 'warning'], label: 'Disk: warning at', kind: 'number', hint: '0–1' },
+      { path: ['alerts', 'rules', 'NewErrorPattern', 'enabled'], label: 'Alert on a new error pattern in the logs', kind: 'checkbox' },
+      { path: ['alerts', 'rules', 'NewErrorPattern', 'window'], label: 'New error pattern: count as new for', kind: 'text', hint: 'e.g. 10m' },
     ],
   },
   {
