@@ -42,8 +42,10 @@ export interface ComponentStatus {
   /** Human name, e.g. "Prometheus". */
   name: string;
   state: ComponentState;
-  /** Pid of the running process, null when none. */
+  /** Pid of the running process, null when none (and for a container, whose pid lives inside the engine). */
   pid: number | null;
+  /** Set when it runs as a container of Lookout's compose project (runtime "docker"): the container's name. */
+  container?: string;
   /** Port it listens on (127.0.0.1). */
   port: number;
   /** Version read from the binary, null when unknown or not installed. */

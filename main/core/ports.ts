@@ -22,7 +22,10 @@ export interface ExitInfo {
 
 /** A running process, spawned by us or adopted from an earlier run. */
 export interface ProcessHandle {
+  /** The host pid; 0 for a container (its pid lives inside the engine). */
   readonly pid: number;
+  /** Set when the "process" is a container of Lookout's compose project (main/core/runtime/container-spawner.ts). */
+  readonly container?: string;
   /** Resolves once, when the process is gone. */
   readonly exited: Promise<ExitInfo>;
   /** Send a signal; false when the process no longer exists. */

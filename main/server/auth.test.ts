@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WEBHOOK_PATH } from '../core/alerts/webhook';
 import { checkRequest, requestPathname } from './auth';
 
 const PORT = 9469;
@@ -28,6 +29,20 @@ describe('checkRequest: Host', () => {
     const result = gate({ host });
     expect(result.ok).toBe(false);
     expect(result.ok === false && result.status).toBe(421);
+  });
+
+  it('accepts host.docker.internal (containers of the Docker runtime) on /metrics and the webhook only', () => {
+    const host = `host.docker.internal:${PORT}`;
+    expect(gate({ host }, '/metrics')).toEqual({ ok: true });
+    const webhookToken = 'W'.repeat(43);
+    expect(gate({ host, authorization: `Bearer ${webhookToken}` }, WEBHOOK_PATH, { webhookToken })).toEqual({ ok: true });
+    // The webhook still needs its token.
+    expect(gate({ host }, WEBHOOK_PATH, { webhookToken })).toMatchObject({ ok: false, status: 401 });
+    for (const url of ['/', '/index.html', `/api/v1/stack`, '/metrics/../api/v1/stack']) {
+      const result = gate({ host, authorization: `Bearer ${TOKEN}` }, url);
+      expect(result.ok === false && result.status, url).toBe(421);
+    }
+    expect(gate({ host: `host.docker.internal:${PORT + 1}` }, '/metrics').ok).toBe(false);
   });
 
   it('refuses a request without Host (HTTP/1.0 style)', () => {

@@ -23,8 +23,16 @@ export type GateResult = { ok: true } | { ok: false; status: 401 | 403 | 421; re
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /**
+ * Components run by the Docker runtime reach Lookout as host.docker.internal (the engine forwards that to the
+ * host's loopback), but only for what they need: Prometheus scraping /metrics (no secrets, open to loopback
+ * anyway) and Alertmanager's webhook (which still needs its token). The UI and the API stay loopback-named.
+ */
+const CONTAINER_HOST = 'host.docker.internal';
+const CONTAINER_PATHS = new Set(['/metrics', WEBHOOK_PATH]);
+
+/**
  * The validating gate of the HTTP transport, run before any routing:
- * - Host must be a loopback name with our port: a page on evil.example that rebinds its DNS name to
+ * - Host must be a loopback name with our port (or, on /metrics and the webhook only, host.docker.internal): a page on evil.example that rebinds its DNS name to
  *   127.0.0.1 still sends `Host: evil.example`, so it is refused (421) before the token is even looked at.
  * - Origin, when sent, must be our own origin: cross-site pages (and sandboxed ones sending `null`) get 403.
  * - Everything under /api/ needs `Authorization: Bearer <token>` (401); the Alertmanager webhook also takes
@@ -34,7 +42,8 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 export function checkRequest(req: GateRequest, opts: GateOptions): GateResult {
   const host = req.headers.host?.toLowerCase();
   if (!host) return { ok: false, status: 421, reason: 'missing Host header' };
-  if (!allowedHosts(opts.port).has(host)) {
+  const pathname = requestPathname(req.url);
+  if (!allowedHosts(opts.port).has(host) && !(host === `${CONTAINER_HOST}:${opts.port}` && CONTAINER_PATHS.has(pathname))) {
     return { ok: false, status: 421, reason: `Host "${host}" is not a loopback address on port ${opts.port}` };
   }
 
@@ -43,7 +52,6 @@ export function checkRequest(req: GateRequest, opts: GateOptions): GateResult {
     return { ok: false, status: 403, reason: `Origin "${origin}" may not use this API` };
   }
 
-  const pathname = requestPathname(req.url);
   if (needsToken(pathname)) {
     const presented = bearerToken(req.headers.authorization);
     if (presented === null) return { ok: false, status: 401, reason: 'missing bearer token' };

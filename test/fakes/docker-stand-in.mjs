@@ -10,7 +10,8 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-const here = path.dirname(process.argv[1]);
+// Installed as a shim that names the dir holding its config and state (install-docker-stand-in.ts).
+const here = process.env.DOCKER_STAND_IN_DIR ?? path.dirname(process.argv[1]);
 const config = JSON.parse(readFileSync(path.join(here, 'docker-stand-in.json'), 'utf8'));
 const argv = process.argv.slice(2);
 appendFileSync(path.join(here, 'docker-invocations.jsonl'), `${JSON.stringify({ argv, pid: process.pid })}\n`);
@@ -100,6 +101,10 @@ async function compose(args) {
   if (config.scenario === 'daemon-down') {
     err(DAEMON_DOWN);
     process.exit(1);
+  }
+  if (config.scenario === 'engine') {
+    const { engine } = await import('./docker-stand-in-engine.mjs');
+    return engine({ here, project, file, sub, rest, out, err });
   }
   const json = progressMode === 'json';
   const proj = file ? readProject(file) : { services: [], volumes: [] };

@@ -1,10 +1,11 @@
-import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const HERE = import.meta.dirname;
 
 export interface DockerConfig {
-  scenario: 'ok' | 'daemon-down' | 'unhealthy' | 'crash';
+  /** `engine`: `up <service>` runs the service's prom/* image as the Debian binary (docker-stand-in-engine.mjs). */
+  scenario: 'ok' | 'daemon-down' | 'unhealthy' | 'crash' | 'engine';
   composeVersion: string;
   context: string;
   operatingSystem: string;
@@ -23,7 +24,8 @@ export async function installDockerStandIn(dir: string, config: Partial<DockerCo
   const binDir = path.join(dir, 'bin');
   await mkdir(binDir, { recursive: true });
   const docker = path.join(binDir, 'docker');
-  await copyFile(path.join(HERE, 'docker-stand-in.mjs'), docker);
+  // A shim rather than a copy: the stand-in runs from the repo, so it can import its engine module and yaml.
+  await writeFile(docker, `#!/bin/sh\nDOCKER_STAND_IN_DIR='${binDir}' exec '${process.execPath}' '${path.join(HERE, 'docker-stand-in.mjs')}' "$@"\n`);
   await chmod(docker, 0o755);
   let current: DockerConfig = { scenario: 'ok', composeVersion: '2.39.1', context: 'desktop-linux', operatingSystem: 'Docker Desktop', ...config };
   const write = () => writeFile(path.join(binDir, 'docker-stand-in.json'), JSON.stringify(current));

@@ -4,6 +4,7 @@ import type { Settings } from '../settings/schema';
 import { alertmanagerDocument } from '../alerts/routing';
 import { WEBHOOK_PATH, WEBHOOK_TOKEN_FILE } from '../alerts/webhook';
 import { webConfigFile } from '../lockdown/credentials';
+import { reachHost } from '../runtime/addresses';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
 import { dryRunFlags } from '../stack/flag-check';
 import { yamlFile } from '../stack/yaml-file';
@@ -14,7 +15,7 @@ import { yamlFile } from '../stack/yaml-file';
  */
 export function alertmanagerConfig(settings: Settings, paths: Paths): Record<string, unknown> {
   return alertmanagerDocument(settings, {
-    url: `http://127.0.0.1:${settings.lookout.port}${WEBHOOK_PATH}`,
+    url: `http://${reachHost(settings, 'alertmanager', settings.lookout.port)}${WEBHOOK_PATH}`,
     credentialsFile: path.join(paths.secretsDir, WEBHOOK_TOKEN_FILE),
     secretsDir: paths.secretsDir,
   });

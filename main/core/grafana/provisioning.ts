@@ -3,6 +3,7 @@ import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
 import { attachOf } from '../lockdown/attach';
 import { stackPasswordFile, STACK_USER } from '../lockdown/credentials';
+import { reach, reachUrl } from '../runtime/addresses';
 import { componentUrl } from '../stack/component-spec';
 import { grafanaDirs } from './ini';
 
@@ -71,12 +72,13 @@ const yaml = (doc: unknown) => `# Rendered by Lookout from settings.json; edits 
 /** provisioning/datasources/lookout.yaml as an object. */
 export function datasourcesConfig(settings: Settings, paths: Pick<Paths, 'secretsDir'>): Record<string, unknown> {
   const c = settings.stack.components;
-  const loopback = (port: number) => `http://127.0.0.1:${port}`;
+  // Grafana's server makes these requests (access: proxy): from its container when it runs in Docker.
+  const server = (id: 'prometheus' | 'alertmanager' | 'jaeger') => (attachOf(settings, id) ? componentUrl(settings, id) : `http://${reach(settings, 'grafana', id)}`);
   const datasources: Record<string, unknown>[] = [
     withAuth({
       ...DATASOURCES.prometheus,
       access: 'proxy',
-      url: componentUrl(settings, 'prometheus'),
+      url: server('prometheus'),
       isDefault: true,
       editable: false,
       // Grafana's $__rate_interval is max(4 × this, interval + this): it must match the real scrape interval.
@@ -96,20 +98,20 @@ export function datasourcesConfig(settings: Settings, paths: Pick<Paths, 'secret
     withAuth({
       ...DATASOURCES.alertmanager,
       access: 'proxy',
-      url: componentUrl(settings, 'alertmanager'),
+      url: server('alertmanager'),
       editable: false,
       // Lookout's Alertmanager is a plain Prometheus Alertmanager; Grafana must not push its own alerts into it.
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
     }, datasourceAuth(settings, paths, 'alertmanager')),
   ];
-  if (c.jaeger.enabled) datasources.push({ ...DATASOURCES.jaeger, access: 'proxy', url: loopback(c.jaeger.port), editable: false });
+  if (c.jaeger.enabled) datasources.push({ ...DATASOURCES.jaeger, access: 'proxy', url: server('jaeger'), editable: false });
   const loki = lokiUrl(settings);
   // Loki is not supervised: it is wherever the log shipping sends to.
   if (loki) {
     datasources.push({
       ...DATASOURCES.loki,
       access: 'proxy',
-      url: loki,
+      url: reachUrl(settings, 'grafana', loki),
       editable: false,
       // The trace_id in a log line (the kit's JSON schema) opens its trace, as an exemplar does.
       jsonData: {

@@ -1,14 +1,14 @@
+import type { ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
 import { lookoutRuleGroups } from '../alerts/rules';
 import { attachBase, attachOf } from '../lockdown/attach';
 import { stackPasswordFile, STACK_USER, webConfigFile } from '../lockdown/credentials';
 import { remoteWriteConfigs } from '../remote-write/render';
+import { reach, reachHost, reachUrl } from '../runtime/addresses';
 import { listenFlag, type ComponentSpec } from '../stack/component-spec';
 import { dryRunFlags } from '../stack/flag-check';
 import { yamlFile } from '../stack/yaml-file';
-
-const loopback = (port: number) => `127.0.0.1:${port}`;
 
 interface ScrapeConfig {
   job_name: string;
@@ -30,7 +30,7 @@ const stackAuth = (settings: Settings, paths: Pick<Paths, 'secretsDir'>): { basi
 /** Where Prometheus sends alerts: Lookout's own Alertmanager, or the one it is attached to (with that one's credentials). */
 function alertmanagerTarget(settings: Settings, paths: Pick<Paths, 'secretsDir'>): Record<string, unknown> {
   const attach = attachOf(settings, 'alertmanager');
-  if (!attach) return { ...stackAuth(settings, paths), static_configs: [{ targets: [loopback(settings.stack.components.alertmanager.port)] }] };
+  if (!attach) return { ...stackAuth(settings, paths), static_configs: [{ targets: [reach(settings, 'prometheus', 'alertmanager')] }] };
   const url = new URL(attachBase(attach));
   return {
     scheme: url.protocol.replace(/:$/, ''),
@@ -41,8 +41,8 @@ function alertmanagerTarget(settings: Settings, paths: Pick<Paths, 'secretsDir'>
   };
 }
 
-function serviceJob(service: Settings['services'][number]): ScrapeConfig {
-  const url = new URL(service.url);
+function serviceJob(settings: Settings, service: Settings['services'][number]): ScrapeConfig {
+  const url = new URL(reachUrl(settings, 'prometheus', service.url));
   const labels = Object.keys(service.labels).length ? { labels: { ...service.labels } } : {};
   return {
     job_name: service.name,
@@ -59,14 +59,14 @@ function serviceJob(service: Settings['services'][number]): ScrapeConfig {
  */
 export function prometheusConfig(settings: Settings, paths: Pick<Paths, 'secretsDir'>): Record<string, unknown> {
   const c = settings.stack.components;
-  const ownJob = (name: string, port: number): ScrapeConfig => ({ job_name: name, ...stackAuth(settings, paths), static_configs: [{ targets: [loopback(port)] }] });
+  const ownJob = (id: ComponentId): ScrapeConfig => ({ job_name: id, ...stackAuth(settings, paths), static_configs: [{ targets: [reach(settings, 'prometheus', id)] }] });
   const jobs: ScrapeConfig[] = [];
   // An attached server is not Lookout's to scrape: its own Prometheus watches it.
-  if (c.prometheus.enabled && !c.prometheus.attach) jobs.push(ownJob('prometheus', c.prometheus.port));
-  if (c.alertmanager.enabled && !c.alertmanager.attach) jobs.push(ownJob('alertmanager', c.alertmanager.port));
-  if (c.node_exporter.enabled) jobs.push(ownJob('node_exporter', c.node_exporter.port));
-  jobs.push({ job_name: 'lookout', metrics_path: '/metrics', static_configs: [{ targets: [loopback(settings.lookout.port)] }] });
-  jobs.push(...settings.services.map(serviceJob));
+  if (c.prometheus.enabled && !c.prometheus.attach) jobs.push(ownJob('prometheus'));
+  if (c.alertmanager.enabled && !c.alertmanager.attach) jobs.push(ownJob('alertmanager'));
+  if (c.node_exporter.enabled) jobs.push(ownJob('node_exporter'));
+  jobs.push({ job_name: 'lookout', metrics_path: '/metrics', static_configs: [{ targets: [reachHost(settings, 'prometheus', settings.lookout.port)] }] });
+  jobs.push(...settings.services.map((service) => serviceJob(settings, service)));
   return {
     global: {
       scrape_interval: settings.stack.scrapeInterval,

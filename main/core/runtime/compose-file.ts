@@ -54,8 +54,10 @@ export interface ComposeInput {
   textfileDir?: string;
   /** Secret files a service's config references (e.g. Alertmanager's webhook token): each mounted read-only, alone. */
   secretFiles?: Partial<Record<InstallComponentId, string[]>>;
-  /** Jaeger's OTLP ports on the host (gRPC, HTTP); the UI uses components.jaeger.port. */
-  jaegerOtlp?: { grpc: number; http: number };
+  /** Jaeger's OTLP and health-check ports on the host (gRPC, HTTP, health); the UI uses components.jaeger.port. */
+  jaegerOtlp?: { grpc: number; http: number; health?: number };
+  /** The exporter-toolkit web config (lock-down on): Prometheus and Alertmanager load it as natively. */
+  webConfigFile?: string;
   images?: Partial<Record<InstallComponentId, string>>;
 }
 
@@ -65,6 +67,14 @@ const loopback = (host: number, container: number = host) => `127.0.0.1:${host}:
 const readOnly = (p: string): Volume => ({ type: 'bind', source: p, target: p, read_only: true });
 const wget = (url: string) => ['CMD', 'wget', '-q', '-O', '/dev/null', url];
 const health = (url: string) => ({ test: wget(url), interval: '5s', timeout: '3s', retries: 12, start_period: '10s' });
+/**
+ * Behind lock-down every path asks for the stack credential, which must not be in the compose file: a 401
+ * then proves the server answers (busybox wget prints "server returned error: HTTP/1.1 401 Unauthorized").
+ */
+const lockedHealth = (url: string) => ({
+  ...health(url),
+  test: ['CMD-SHELL', `wget -q -O /dev/null ${url} 2>&1 | grep -q '401 Unauthorized' || wget -q -O /dev/null ${url}`],
+});
 
 /**
  * The compose project as a plain object (compose specification). Pure: same input, same output.
@@ -93,6 +103,8 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
     const present = ids.filter((d) => c[d]);
     return present.length ? { depends_on: Object.fromEntries(present.map((d) => [SERVICE[d], { condition: 'service_healthy' }])) } : {};
   };
+  const webConfig = input.webConfigFile ? [`--web.config.file=${input.webConfigFile}`] : [];
+  const promHealth = input.webConfigFile ? lockedHealth : health;
   const services: Record<string, unknown> = {};
   const volumes: Record<string, Record<string, never>> = {};
 
@@ -105,13 +117,14 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
         '--path.rootfs=/host',
         '--no-collector.systemd',
         ...(input.textfileDir ? [`--collector.textfile.directory=${input.textfileDir}`] : []),
+        ...webConfig,
       ],
       // The documented way to run it in a container (node_exporter README), minus host networking: the
       // host's (on a Mac: the Docker VM's) filesystems read-only, and its process table.
       pid: 'host',
-      volumes: [{ type: 'bind', source: '/', target: '/host', read_only: true, bind: { propagation: 'rslave' } }, ...(input.textfileDir ? [readOnly(input.textfileDir)] : [])],
+      volumes: [{ type: 'bind', source: '/', target: '/host', read_only: true, bind: { propagation: 'rslave' } }, ...(input.textfileDir ? [readOnly(input.textfileDir)] : []), ...(input.webConfigFile ? [readOnly(input.webConfigFile)] : [])],
       ports: [loopback(port)],
-      healthcheck: health(`http://127.0.0.1:${port}/`),
+      healthcheck: promHealth(`http://127.0.0.1:${port}/`),
     };
   }
   if (c.alertmanager) {
@@ -126,10 +139,11 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
         `--web.external-url=http://127.0.0.1:${port}/`,
         // The gossip listener stays off, as natively: nothing outside should reach it.
         '--cluster.listen-address=',
+        ...webConfig,
       ],
       volumes: [readOnly(input.stackDir), ...secrets('alertmanager'), { type: 'volume', source: 'alertmanager-data', target: '/alertmanager' }],
       ports: [loopback(port)],
-      healthcheck: health(`http://127.0.0.1:${port}/-/ready`),
+      healthcheck: promHealth(`http://127.0.0.1:${port}/-/ready`),
     };
   }
   if (c.prometheus) {
@@ -144,11 +158,13 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
         `--web.listen-address=0.0.0.0:${port}`,
         `--web.external-url=http://127.0.0.1:${port}/`,
         '--web.enable-lifecycle',
+        '--enable-feature=exemplar-storage',
         '--rules.alert.resend-delay=15s',
+        ...webConfig,
       ],
       volumes: [readOnly(input.stackDir), ...secrets('prometheus'), { type: 'volume', source: 'prometheus-data', target: '/prometheus' }],
       ports: [loopback(port)],
-      healthcheck: health(`http://127.0.0.1:${port}/-/ready`),
+      healthcheck: promHealth(`http://127.0.0.1:${port}/-/ready`),
       // Prometheus needs time to close its TSDB cleanly (30 s natively too).
       stop_grace_period: '30s',
       ...dependsOn(['alertmanager', 'node_exporter']),
@@ -180,7 +196,7 @@ export function composeProject(input: ComposeInput): Record<string, unknown> {
     services[SERVICE.jaeger] = {
       ...base('jaeger'),
       // Traces are kept in memory (the image's default all-in-one config): no volume.
-      ports: [loopback(c.jaeger.port, 16686), loopback(otlp.grpc, 4317), loopback(otlp.http, 4318)],
+      ports: [loopback(c.jaeger.port, 16686), loopback(otlp.grpc, 4317), loopback(otlp.http, 4318), ...(otlp.health ? [loopback(otlp.health, 13133)] : [])],
       healthcheck: health('http://127.0.0.1:13133/status'),
     };
   }

@@ -141,3 +141,14 @@ export function pullTracker() {
 
 /** Compose's way of saying the engine is not there (docker/cli's client errors: "Cannot connect to the Docker daemon at …"). */
 export const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i;
+
+/** logrus JSON lines (`{"level":"fatal","msg":"…"}`), which Compose prints in json progress mode: the message, else null. */
+export function jsonMsg(line: string): string | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const m = JSON.parse(line) as { msg?: unknown };
+    return typeof m.msg === 'string' ? m.msg : null;
+  } catch {
+    return null;
+  }
+}

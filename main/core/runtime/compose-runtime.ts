@@ -1,7 +1,7 @@
 import type { ContainerStatus, InstallComponentId, InstallProgress } from '../../../common/install';
 import type { CommandRunner } from '../ports';
 import { COMPOSE_PROJECT, componentOfService, IMAGES } from './compose-file';
-import { DAEMON_DOWN, parseComposeEvent, parseComposePs, parseProgressLine, pullTracker, type ComposeEvent } from './compose-output';
+import { DAEMON_DOWN, jsonMsg, parseComposeEvent, parseComposePs, parseProgressLine, pullTracker, type ComposeEvent } from './compose-output';
 import type { ProcessStreamer } from './process-stream';
 
 /** A compose command failed: what happened (in Compose's own words) and what to do. */
@@ -185,15 +185,4 @@ function failure(errors: string[], code: number | null): RuntimeError {
   if (unhealthy) return new RuntimeError(`a container did not become healthy: ${unhealthy}`, 'look at its log: docker compose -p lookout logs <service>');
   const said = errors.slice(-3).join(' / ') || `exit ${code}`;
   return new RuntimeError(`docker compose failed: ${said}`, 'run the same docker compose command in a terminal to see the whole output');
-}
-
-/** logrus JSON lines (`{"level":"fatal","msg":"…"}`), which Compose prints in json progress mode. */
-function jsonMsg(line: string): string | null {
-  if (!line.startsWith('{')) return null;
-  try {
-    const m = JSON.parse(line) as { msg?: unknown; level?: unknown };
-    return typeof m.msg === 'string' ? m.msg : null;
-  } catch {
-    return null;
-  }
 }

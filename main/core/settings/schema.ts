@@ -41,6 +41,8 @@ const attachableComponent = (defaultPort: number) =>
       enabled: z.boolean().default(true),
       port: port.default(defaultPort),
       binary: z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' }).optional(),
+      /** How Lookout runs it when not attached (attached: it runs wherever the user runs it). */
+      runtime: runtimeField,
       attach: attachSchema.optional(),
     })
     .strict()

@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import { COMPONENT_IDS, type ComponentId } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Settings } from '../settings/schema';
+import { composeFiles } from '../runtime/compose-render';
 import { CATALOG } from './catalog';
 import type { RenderedFile } from './component-spec';
 
-/** Render every config file of the stack from settings: each component's own render, in catalog order. Pure. */
+/**
+ * Render every config file of the stack from settings: each component's own render, in catalog order, and
+ * the compose project when some component runs in Docker. Pure.
+ */
 export function renderStack(settings: Settings, paths: Paths): RenderedFile[] {
-  return COMPONENT_IDS.flatMap((id) => CATALOG[id].render(settings, paths));
+  const byComponent = Object.fromEntries(COMPONENT_IDS.map((id) => [id, CATALOG[id].render(settings, paths)])) as Record<ComponentId, RenderedFile[]>;
+  return [...COMPONENT_IDS.flatMap((id) => byComponent[id]), ...composeFiles(settings, paths, byComponent)];
 }
 
 /** Which component reads a rendered file (from the catalog's configFiles; "rules" covers rules/*). */

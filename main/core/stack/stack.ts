@@ -1,9 +1,16 @@
-import { access, mkdir, realpath } from 'node:fs/promises';
+import { access, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { COMPONENT_IDS, type ComponentId, type ComponentStatus } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner, Timer } from '../ports';
+import { runsInDocker } from '../runtime/addresses';
+import { IMAGES, SERVICE } from '../runtime/compose-file';
+import { COMPOSE_FILE } from '../runtime/compose-render';
+import { createContainerSpawner, upArgs, type ContainerTarget } from '../runtime/container-spawner';
+import { dockerSearchDirs } from '../runtime/docker-detect';
+import { createProcessStreamer, type ProcessStreamer } from '../runtime/process-stream';
+import { changedServices } from '../runtime/compose-diff';
 import type { Settings } from '../settings/schema';
 import { componentSearch, runtimeLayout } from '../install/layout';
 import { createSerialQueue } from '../serial-queue';
@@ -29,6 +36,8 @@ export interface StackDeps {
   health: HealthProbe;
   ports: PortProbe;
   runner: CommandRunner;
+  /** Streamed tools: docker compose for components whose runtime is "docker" (default: the real one). */
+  streamer?: ProcessStreamer;
   logger: Logger;
   search: Omit<BinarySearch, 'override'>;
   timings?: Partial<SupervisionTimings>;
@@ -57,6 +66,10 @@ export class Stack {
   /** A pending re-render after the disk refused one, and the wait before the next attempt. */
   private retryTimer: Timer | null = null;
   private retryDelayMs = RENDER_RETRY_MS;
+  /** The docker CLI the last docker plan found (the container spawner runs compose through it). */
+  private docker = 'docker';
+  /** Docker components whose compose service definition changed in the last render: `up` must recreate them. */
+  private recreate = new Set<ComponentId>();
 
   constructor(private readonly deps: StackDeps) {
     for (const id of COMPONENT_IDS) {
@@ -65,7 +78,7 @@ export class Stack {
         new ComponentSupervisor({
           spec: spec(id),
           clock: deps.clock,
-          spawner: deps.spawner,
+          spawner: this.spawnerFor(id),
           health: deps.health,
           ports: deps.ports,
           logger: deps.logger,
@@ -199,7 +212,10 @@ export class Stack {
         amtool: alertmanager ? await findTool('amtool', alertmanager, this.deps.search) : null,
       };
       await this.deps.checkSettings?.(settings);
+      const composeFile = path.join(this.deps.paths.stackDir, COMPOSE_FILE);
+      const composeBefore = await readFile(composeFile, 'utf8').catch(() => null);
       const { changed } = await applyConfig({ settings, paths: this.deps.paths, runner: this.deps.runner, tools });
+      this.recreate = changedServices(composeBefore, await readFile(composeFile, 'utf8').catch(() => null));
       this.configError = null;
       this.cancelRetry();
       return new Set(changed);
@@ -235,11 +251,17 @@ export class Stack {
       }
       if (sup.currentState !== 'running' && sup.currentState !== 'unhealthy') continue;
       const s = spec(id);
-      const binary = (await this.findComponent(id, settings)) ?? sup.binaryInUse ?? '';
-      const args = s.args(settings, this.deps.paths, binary);
+      const docker = runsInDocker(settings, id);
+      const binary = (docker ? await this.findDocker(settings) : await this.findComponent(id, settings)) ?? sup.binaryInUse ?? '';
+      // A container's flags are in its compose service; its `up` command only changes with the wait timeout.
+      const args = docker ? upArgs(this.containerTarget(id)) : s.args(settings, this.deps.paths, binary);
       const flagsChanged = sup.argsInUse !== null && sup.argsInUse.join('\0') !== args.join('\0');
       if (binary !== sup.binaryInUse) {
         this.deps.logger.info({ component: id, from: sup.binaryInUse, to: binary }, 'binary changed; restarting');
+        await sup.restart();
+      } else if (docker && (flagsChanged || this.recreate.has(id))) {
+        // `up` recreates a container whose definition changed (and only then).
+        this.deps.logger.info({ component: id }, 'compose service changed; recreating the container');
         await sup.restart();
       } else if (flagsChanged) {
         // A flag the binary refuses would crash-loop it: try them first, and keep the running process if refused.
@@ -293,6 +315,7 @@ export class Stack {
 
   private async plan(id: ComponentId): Promise<PlanResult> {
     const settings = this.deps.settings();
+    if (runsInDocker(settings, id)) return this.dockerPlan(id, settings);
     const s = spec(id);
     const c = settings.stack.components[id];
     const binary = await this.findComponent(id, settings);
@@ -318,10 +341,58 @@ export class Stack {
     };
   }
 
+  /** Run as a container: the docker CLI does it, the image's tag is the version, the published port is probed. */
+  private async dockerPlan(id: ComponentId, settings: Settings): Promise<PlanResult> {
+    const docker = await this.findDocker(settings);
+    if (!docker) {
+      return {
+        notInstalled: `the docker command was not found (stack.components.${id}.runtime is "docker"; looked in ${settings.docker.binary ? `${settings.docker.binary}, ` : ''}${dockerSearchDirs().join(', ')} and PATH)`,
+        fix: `install Docker Desktop, OrbStack or Colima, set docker.binary, or set stack.components.${id}.runtime to "native"`,
+      };
+    }
+    this.docker = docker;
+    const s = spec(id);
+    const image = settings.docker.images[id] ?? IMAGES[id];
+    return {
+      binary: docker,
+      version: /:v?([\w.-]+)$/.exec(image)?.[1] ?? null,
+      args: upArgs(this.containerTarget(id)),
+      port: settings.stack.components[id].port,
+      baseUrl: componentUrl(settings, id),
+      healthBaseUrl: s.healthBaseUrl?.(settings) ?? componentUrl(settings, id),
+      logFile: this.deps.paths.logFile(id),
+      pidFile: this.deps.paths.pidFile(id),
+      container: true,
+    };
+  }
+
+  private containerTarget(id: ComponentId): ContainerTarget {
+    const settings = this.deps.settings();
+    return {
+      docker: this.docker,
+      file: path.join(this.deps.paths.stackDir, COMPOSE_FILE),
+      service: SERVICE[id],
+      waitTimeoutS: settings.docker.waitTimeoutSeconds,
+      stopGraceS: Math.ceil(spec(id).stopGraceMs / 1000),
+    };
+  }
+
+  /** Native processes through the spawner given; a component whose runtime is "docker" through compose. */
+  private spawnerFor(id: ComponentId): Spawner {
+    const containers = createContainerSpawner({ streamer: this.deps.streamer ?? createProcessStreamer(), runner: this.deps.runner, target: () => this.containerTarget(id) });
+    const pick = () => (runsInDocker(this.deps.settings(), id) ? containers : this.deps.spawner);
+    return { spawn: (req) => pick().spawn(req), attach: (pid) => pick().attach(pid), commandLine: (pid) => pick().commandLine(pid) };
+  }
+
+  private findDocker(settings: Settings): Promise<string | null> {
+    return findBinary(['docker'], { searchDirs: dockerSearchDirs(), envPath: this.deps.search.envPath, override: settings.docker.binary });
+  }
+
   private async preflight(id: ComponentId): Promise<string | null> {
     const { paths } = this.deps;
     await Promise.all([mkdir(paths.dataDir(id), { recursive: true }), mkdir(paths.logsDir, { recursive: true }), mkdir(paths.runDir, { recursive: true })]);
-    for (const file of spec(id).configFiles) {
+    const needed = runsInDocker(this.deps.settings(), id) ? [...spec(id).configFiles, COMPOSE_FILE] : spec(id).configFiles;
+    for (const file of needed) {
       try {
         await access(path.join(paths.stackDir, file));
       } catch {

@@ -44,6 +44,11 @@ export interface LaunchPlan {
   pidFile: string;
   /** Something about the install the user should know although it runs (a binary setting that was not usable). */
   warning?: string | null;
+  /**
+   * A container of Lookout's compose project: its port is published by the engine, which also refuses a port
+   * someone else holds, and `up` on its own running container is a no-op — so no port check before it.
+   */
+  container?: boolean;
 }
 
 /** A plan, or why there is none and how to get one (the install command). */
@@ -132,7 +137,8 @@ export class ComponentSupervisor {
       id: this.id,
       name: this.deps.spec.name,
       state: p.state,
-      pid: run?.handle.pid ?? null,
+      pid: run && !run.handle.container ? run.handle.pid : null,
+      ...(run?.handle.container ? { container: run.handle.container } : {}),
       port: run?.plan.port ?? port,
       version: this.version,
       binary: this.binary,
@@ -308,7 +314,7 @@ export class ComponentSupervisor {
     }
 
     // Spawning into a taken port would only crash-loop; say who holds it instead.
-    const holder = await this.deps.ports.holder(plan.port);
+    const holder = plan.container ? null : await this.deps.ports.holder(plan.port);
     if (gen !== this.generation) return;
     if (holder) {
       const who = holder.pid ? `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'another process';
