@@ -47,14 +47,26 @@ module.exports = {
       to: { pathNot: ['^common/', '^node_modules/electron/', '^electron$'] },
     },
     {
-      name: 'shells-do-not-import-each-other',
+      name: 'shell-is-a-client-of-its-core',
       severity: 'error',
+      comment:
+        'The Electron shell runs no core: it forks main/core-host as a utilityProcess and talks to it over HTTP/SSE and the parent port. Pure core modules (links, settings schema, ports) are fine; the composition root, the server and the host are not.',
       from: { path: '^main/electron/' },
-      to: { path: '^main/server/(?!serve-file)' },
+      to: { path: ['^main/(index|cli)\\.ts$', '^main/(server|cli|core-host|reference)/'] },
+    },
+    {
+      name: 'core-host-has-no-electron',
+      severity: 'error',
+      comment: 'The core host is a utilityProcess: plain Node, no Electron main-process API. What only Electron can do, it asks the shell for over its parent port.',
+      from: { path: '^main/core-host/' },
+      to: { path: ['^main/electron/', '^node_modules/electron/', '^electron$'] },
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // A worktree's node_modules may be a symlink to another checkout's: resolve through it by its own name,
+    // so '^node_modules/electron/' matches there too instead of '../main/node_modules/electron/'.
+    preserveSymlinks: true,
     exclude: { path: ['^dist/', '^test-results/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

@@ -1,4 +1,4 @@
-// One build for everything: main (Node + Electron), preload (sandboxed CJS) and the renderer bundle.
+// One build for everything: main (the CLI, the Electron shell and its core host), preload (sandboxed CJS) and the renderer bundle.
 // esbuild is fast enough (~1 s) to run on every `npm start` and from `prepare` after `npm ci`.
 import { build } from 'esbuild';
 import { cp, mkdir } from 'node:fs/promises';
@@ -23,6 +23,8 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: { cli: `${root}main/cli.ts` }, outdir: `${out}/main`, banner: { js: '#!/usr/bin/env node' } }),
   build({ ...node, entryPoints: { electron: `${root}main/electron/main.ts` }, outdir: `${out}/main`, external: ['electron'] }),
+  // The menubar app's core, forked by the shell as an Electron utilityProcess (plain Node: no electron import).
+  build({ ...node, entryPoints: { 'core-host': `${root}main/core-host/main.ts` }, outdir: `${out}/main` }),
   // Sandboxed preloads must be CommonJS and may require only 'electron'.
   build({ ...node, entryPoints: { index: `${root}preload/index.ts` }, outdir: `${out}/preload`, format: 'cjs', splitting: false, packages: undefined, external: ['electron'], outExtension: { '.js': '.cjs' } }),
   build({

@@ -45,6 +45,15 @@ describe('layering (dependency-cruiser on resolved paths)', () => {
     expect(await violations(`main/core/layering-probe-pkg-${process.pid}.ts`, "import { useState } from 'react';\nexport const probe = useState;\n")).toContain('core-is-plain-node');
   });
 
+  it('keeps the Electron shell a client of its core: it forks main/core-host and never starts a core of its own', async () => {
+    expect(await violations(`main/electron/layering-probe-${process.pid}.ts`, "import { startLookout } from '../index';\nexport const probe = startLookout;\n")).toContain('shell-is-a-client-of-its-core');
+  });
+
+  it('keeps Electron out of the core host', async () => {
+    // A utilityProcess has no Electron main-process API: what only Electron can do goes over the parent port.
+    expect(await violations(`main/core-host/layering-probe-${process.pid}.ts`, "import { safeStorage } from 'electron';\nexport const probe = safeStorage;\n")).toContain('core-host-has-no-electron');
+  });
+
   it('accepts the same import where the layers allow it', async () => {
     expect(await violations(`main/layering-probe-${process.pid}.ts`, "import { startServer } from './server/http';\nexport const probe = startServer;\n")).toEqual([]);
   });

@@ -1,23 +1,17 @@
 import { Menu, nativeImage, Tray, type NativeImage, type Rectangle } from 'electron';
 import path from 'node:path';
 import type { OverallState } from '../../common/model';
+import type { TrayView } from './tray-view';
 
 const STATES: OverallState[] = ['ok', 'warning', 'critical', 'stopped', 'starting'];
 /** Spinner frames drawn by scripts/make-icons.mjs (trayTemplate-starting-<k>.png), shown in turn while starting. */
 const SPINNER_FRAMES = 8;
 const SPINNER_INTERVAL_MS = 120;
 
-const TOOLTIP: Record<OverallState, string> = {
-  ok: 'all components running',
-  warning: 'needs attention',
-  critical: 'a component failed',
-  stopped: 'stack stopped',
-  starting: 'starting or stopping…',
-};
-
 /** The menubar icon: shows the overall state, toggles the popover, offers a small right-click menu. */
 export interface LookoutTray {
-  setState(state: OverallState, stackRunning: boolean): void;
+  /** Show the state (tray-view.ts decides icon, tooltip and what the menu offers). */
+  show(view: TrayView): void;
   destroy(): void;
 }
 
@@ -29,16 +23,18 @@ export interface TrayOptions {
   onStopStack(): void;
   onOpenGrafana(): void;
   onPreferences(): void;
+  /** Start the core host again after the supervisor gave up on it. */
+  onRestartCore(): void;
   onQuit(): void;
 }
 
-/** Create the tray icon in the `stopped` state. */
+/** Create the tray icon (stopped until the first show()). */
 export function createTray(opts: TrayOptions): LookoutTray {
   // createFromPath picks up the @2x file beside each one by itself.
   const icons = Object.fromEntries(STATES.map((s) => [s, templateImage(path.join(opts.iconDir, `trayTemplate-${s}.png`))])) as Record<OverallState, NativeImage>;
   const frames = Array.from({ length: SPINNER_FRAMES }, (_, k) => templateImage(path.join(opts.iconDir, `trayTemplate-starting-${k}.png`)));
   const tray = new Tray(icons.stopped);
-  let running = false;
+  let view: TrayView | null = null;
   let spinner: NodeJS.Timeout | null = null;
 
   // The spinner runs only while starting or stopping, so an idle menubar costs no timer wakeups.
@@ -58,7 +54,11 @@ export function createTray(opts: TrayOptions): LookoutTray {
   tray.on('right-click', () =>
     tray.popUpContextMenu(
       Menu.buildFromTemplate([
-        running ? { label: 'Stop stack', click: opts.onStopStack } : { label: 'Start stack', click: opts.onStartStack },
+        ...(view?.notice ? [{ label: view.notice, enabled: false }, { type: 'separator' as const }] : []),
+        ...(view?.offerRestart ? [{ label: 'Restart core', click: opts.onRestartCore }] : []),
+        view?.stackRunning
+          ? { label: 'Stop stack', click: opts.onStopStack, enabled: view.coreReady }
+          : { label: 'Start stack', click: opts.onStartStack, enabled: view?.coreReady ?? false },
         { label: 'Open Grafana', click: opts.onOpenGrafana },
         { type: 'separator' },
         { label: 'Preferences…', accelerator: 'Command+,', click: opts.onPreferences },
@@ -68,18 +68,17 @@ export function createTray(opts: TrayOptions): LookoutTray {
   );
 
   const api: LookoutTray = {
-    setState(state, stackRunning) {
-      running = stackRunning;
-      animate(state === 'starting');
-      if (state !== 'starting') tray.setImage(icons[state]);
-      tray.setToolTip(`Lookout — ${TOOLTIP[state]}`);
+    show(next) {
+      view = next;
+      animate(next.icon === 'starting');
+      if (next.icon !== 'starting') tray.setImage(icons[next.icon]);
+      tray.setToolTip(next.tooltip);
     },
     destroy: () => {
       animate(false);
       tray.destroy();
     },
   };
-  api.setState('stopped', false);
   return api;
 }
 

@@ -1,27 +1,15 @@
 /**
  * Ports of the alerting core: how it shows a notification and where it keeps the receivers' secrets.
- * Browser mode uses node-notifier and files (main/core/adapters); the Electron app uses native
- * notifications with actions and safeStorage (main/electron). The composition root picks.
+ * Browser mode uses node-notifier and files (main/core/adapters); in the menubar app the core runs in a
+ * utilityProcess and asks the shell, over its parent port, for native notifications with actions and for
+ * safeStorage encryption (main/core-host/parent-link.ts). The composition root picks.
  */
-import type { AlertSeverity, SecretName, SecretsStatus } from '../../../common/model';
+import type { DesktopNotification, NotificationAction } from '../../../common/core-host';
+import type { SecretName, SecretsStatus } from '../../../common/model';
 
-/** What a notification's buttons do (Electron shows them; node-notifier cannot). */
-export type NotificationAction = 'ack' | 'snooze';
-
-/** One desktop notification as the policy decided it. */
-export interface DesktopNotification {
-  /** Stable per notification, e.g. `firing:ServiceDown|llm|critical:1700000000000`. */
-  id: string;
-  kind: 'firing' | 'resolved' | 'summary';
-  /** Most severe alert it covers; null for a summary of mixed changes. */
-  severity: AlertSeverity | null;
-  title: string;
-  body: string;
-  /** Where a click goes: a 127.0.0.1 Grafana URL; null means "open Lookout's popover". */
-  url: string | null;
-  /** Buttons to offer; empty for resolved and summary notifications. */
-  actions: NotificationAction[];
-}
+// The notification itself is part of the shell ↔ core host contract (the menubar app shows it in its
+// main process), so its type lives in common/.
+export type { DesktopNotification, NotificationAction } from '../../../common/core-host';
 
 /** Shows notifications. Resolves once handed to the OS; rejects with a reason a user can act on. */
 export interface Notifier {
@@ -37,4 +25,15 @@ export interface Secrets {
   set(name: SecretName, value: string): Promise<void>;
   clear(name: SecretName): Promise<void>;
   status(): Promise<SecretsStatus>;
+}
+
+/**
+ * Encrypts secrets at rest (the menubar app: Electron's safeStorage, whose key the macOS Keychain holds,
+ * reached from the core host through the shell). Blobs are opaque bytes.
+ */
+export interface SecretCipher {
+  /** False where there is nothing to encrypt with (no keychain); set() then refuses. */
+  available(): Promise<boolean>;
+  encrypt(plain: string): Promise<Uint8Array>;
+  decrypt(blob: Uint8Array): Promise<string>;
 }

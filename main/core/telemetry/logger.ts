@@ -11,20 +11,23 @@ import { serviceLogOptions } from './log-schema';
 /**
  * Lookout's own JSON log at $LOOKOUT_HOME/logs/lookout.log. Secrets never reach it: the API token
  * travels only in headers and files, and the redact list catches it if an object carries one anyway.
+ * The menubar app's shell logs to a file of its own (`lookout-shell.log`, service `lookout-shell`): its
+ * core host writes lookout.log, and a rotating file has one writer.
  */
-export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(paths: Paths, level = process.env.LOOKOUT_LOG_LEVEL ?? 'info', as: { file: string; service: string } = { file: 'lookout.log', service: 'lookout' }): Logger {
   prepareHome(paths.home);
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
   // Rotated by its writer (gzip'd past logs.rotation.maxFileSize); age and total size are pruned with the
   // other logs (main/core/logs/rotate). The logger exists before the settings are loaded, so the size is
   // read from the file here, the default when it cannot be.
-  const destination = createLookoutLogStream(`${paths.logsDir}/lookout.log`, sizeBytes(maxFileSize(paths)), (err) => {
-    process.stderr.write(`lookout: writing ${paths.logsDir}/lookout.log failed: ${err.message}\n`);
+  const file = `${paths.logsDir}/${as.file}`;
+  const destination = createLookoutLogStream(file, sizeBytes(maxFileSize(paths)), (err) => {
+    process.stderr.write(`lookout: writing ${file} failed: ${err.message}\n`);
   });
   return pino(
     {
       // The kit's schema (level name, time, service, request/trace ids), like every instrumented service.
-      ...serviceLogOptions('lookout', level),
+      ...serviceLogOptions(as.service, level),
       redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization'], censor: '[redacted]' },
     },
     destination,
