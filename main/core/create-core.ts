@@ -37,7 +37,9 @@ import { Stack } from './stack/stack';
 import { DEFAULT_TIMINGS } from './stack/timings';
 import { createCoreMetrics } from './telemetry/metrics';
 import { traced } from './telemetry/traced';
+import { runtimeLayout } from './install/layout';
 import { createInstallService } from './install/service';
+import { guardUpgrade } from './install/upgrade-guard';
 import { listServices } from './services-list';
 import { createSignals } from './signals/signals';
 
@@ -124,7 +126,25 @@ export function createCore(deps: CoreDeps): Core {
     settings: () => settings.current(),
     search: { searchDirs: deps.binarySearchDirs, envPath: deps.envPath },
     onProgress: (e) => events.emit('install:progress', e),
-    onInstalled: () => void stack.init().catch((err: unknown) => logger.error({ err }, 'looking for installed binaries failed')),
+    onInstalled: (component, change) => {
+      const settled = change.from
+        ? guardUpgrade(
+            {
+              layout: runtimeLayout(paths.home),
+              logger,
+              keepPrevious: () => settings.current().install.keepPrevious,
+              state: (id) => stack.state(id),
+              apply: () => stack.applySettings(),
+              settle: (id) => stack.settle(id),
+              onProgress: (e) => events.emit('install:progress', e),
+            },
+            component,
+            change.from,
+            change.to,
+          )
+        : stack.init();
+      void settled.catch((err: unknown) => logger.error({ err, component }, 'taking up the installed binary failed'));
+    },
   });
   // Backups (main/core/backup): the daily schedule runs here; `lookout backup` and the contract call the same functions.
   const backupDeps: BackupDeps = { paths, settings: () => settings.current(), access, clock: deps.clock, logger, lookoutVersion: deps.version, snapshotStore: (dir) => signals.backupStore(dir) };

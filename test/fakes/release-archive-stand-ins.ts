@@ -37,9 +37,17 @@ export interface BuiltRelease {
  * (the bench uses 6, gzip's default, for archives the size of real ones).
  * A missing Debian binary fails with its name (the test must not pass without it).
  */
-export async function buildRelease(workDir: string, component: InstallComponentId, version: string, platform: Platform, gzipLevel = 1): Promise<BuiltRelease> {
+export async function buildRelease(
+  workDir: string,
+  component: InstallComponentId,
+  version: string,
+  platform: Platform,
+  gzipLevel = 1,
+  /** Other files to pack as the binaries (a broken build, for the upgrade tests); default the Debian ones. */
+  sources?: Record<string, string>,
+): Promise<BuiltRelease> {
   const spec = releaseSpec(component);
-  const bins = DEBIAN_BINARIES[component];
+  const bins = sources ?? DEBIAN_BINARIES[component];
   if (!bins) throw new Error(`no Debian binary known for ${component}`);
   const top = spec.topDir(version, platform);
   const stage = path.join(workDir, `stage-${component}-${version}`);

@@ -16,6 +16,7 @@ import type { Settings } from '../settings/schema';
 import { findBinary, readVersion, type BinarySearch } from '../stack/binaries';
 import { spec } from '../stack/catalog';
 import { createBrewInstaller } from './brew-installer';
+import { currentVersion } from './activation';
 import { InstallError } from './errors';
 import { chooseInstaller, type Installer } from './installer';
 import { componentSearch, runtimeLayout } from './layout';
@@ -29,8 +30,11 @@ export interface InstallServiceDeps {
   /** Where the stack looks for binaries (Homebrew's prefixes, PATH); Lookout's own installs come first. */
   search: Omit<BinarySearch, 'override'>;
   onProgress(e: InstallProgress): void;
-  /** An install finished: the stack should look for the binary again. */
-  onInstalled(component: InstallComponentId): void;
+  /**
+   * An install finished: the stack should look for the binary again. `from` is the release version that was
+   * current before, when this switched a release install to another version (an upgrade to guard).
+   */
+  onInstalled(component: InstallComponentId, change: { from: string | null; to: string; source: 'release' | 'brew' }): void;
 }
 
 type InstallHandlers = Pick<Handlers, 'install:status' | 'install:start' | 'install:cancel'>;
@@ -80,10 +84,11 @@ export function createInstallService(deps: InstallServiceDeps): { handlers: Inst
     const { release, brew } = installers();
     try {
       const installer = await chooseInstaller(component, source, [brew, release]);
+      const from = await currentVersion(layout, component);
       const done = await installer.install(component, { signal: controller.signal, onProgress: deps.onProgress });
       failures.delete(component);
       deps.logger.info({ component, version: done.version, source: done.source }, 'installed');
-      deps.onInstalled(component);
+      deps.onInstalled(component, { from: done.source === 'release' && from !== done.version ? from : null, to: done.version, source: done.source });
     } catch (err) {
       const failure = err instanceof InstallError ? err.toJSON() : { kind: 'unexpected' as const, message: (err as Error).message, fix: 'try again; if it keeps failing, run lookout doctor' };
       failures.set(component, failure);

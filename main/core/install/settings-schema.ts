@@ -1,7 +1,7 @@
 /**
- * The settings fragments for installs and runtimes, for the lead to splice into settings/schema.ts:
- * `runtimeField` into each `stack.components.<id>` object, `installSettingsSchema` as the top-level
- * `install` section and `dockerSettingsSchema` as `docker`. Every field has a default, so an existing
+ * The settings fragments for installs and runtimes, used by settings/schema.ts: `runtimeField` in each
+ * `stack.components.<id>` object, `installSettingsSchema` as the top-level `install` section and
+ * `dockerSettingsSchema` as `docker`. Every field has a default, so an existing
  * settings file stays valid and behaves exactly as before (native, binaries found as today).
  */
 import path from 'node:path';

@@ -43,7 +43,7 @@ export const HOST_FROM_CONTAINER = 'host.docker.internal';
  */
 export const containerAddress = (id: InstallComponentId, port: number): string => `${SERVICE[id]}:${port}`;
 
-/** What the compose project is rendered from; the lead fills it from settings. */
+/** What the compose project is rendered from (compose-render.ts fills it from settings). */
 export interface ComposeInput {
   /** `<home>/stack`: the rendered, validated configs, mounted read-only at the same absolute path. */
   stackDir: string;

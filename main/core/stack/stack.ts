@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { COMPONENT_IDS, type ComponentId, type ComponentStatus } from '../../../common/model';
+import { COMPONENT_IDS, type ComponentId, type ComponentState, type ComponentStatus } from '../../../common/model';
 import type { Paths } from '../paths';
 import type { Clock, CommandRunner, HealthProbe, PortProbe, Spawner, Timer } from '../ports';
 import { runsInDocker } from '../runtime/addresses';
@@ -110,6 +110,16 @@ export class Stack {
   snapshot(): ComponentStatus[] {
     const settings = this.deps.settings();
     return this.enabled(settings).map((id) => this.sup(id).status(settings.stack.components[id].port, componentUrl(settings, id)));
+  }
+
+  /** One component's state as the supervisor (or the attached watcher) has it. */
+  state(id: ComponentId): ComponentState {
+    return this.sup(id).currentState;
+  }
+
+  /** Resolves with its state once it has settled after a start or restart, or at its first failed attempt. */
+  settle(id: ComponentId): Promise<ComponentState> {
+    return this.sup(id).waitSettled(this.deps.timings?.startTimeoutMs ?? 60_000, { untilFirstFailure: true });
   }
 
   /** Why the rendered config is not in force, or null. */

@@ -45,6 +45,15 @@ describe('StackView', () => {
     expect(within(am).queryByRole('button', { name: 'Restart Alertmanager' })).toBeNull();
   });
 
+  it('names a container (runtime "docker") instead of a pid and a binary', async () => {
+    const docker = { ...snapshot, components: [row({ id: 'prometheus', name: 'Prometheus', state: 'running', container: 'lookout-prometheus-1', binary: '/usr/local/bin/docker', version: '3.14.0' })] };
+    render(<StackView api={fakeApi({ 'stack:get': () => docker }).api} />);
+    const prom = await screen.findByRole('listitem', { name: 'Prometheus' });
+    const facts = within(prom).getByText('Prometheus').getAttribute('title')!;
+    expect(facts).toContain('version 3.14.0 · container lookout-prometheus-1');
+    expect(facts).not.toMatch(/pid|docker$/);
+  });
+
   it('offers Stop stack while anything runs and Start stack only for components that can run; a not-installed row has no Start (16.1)', async () => {
     const three = {
       ...snapshot,

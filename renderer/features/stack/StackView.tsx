@@ -113,7 +113,10 @@ function ComponentRow({ component: c, busy, onStart, onStop, onRestart, extra }:
   const action = rowAction(c.state);
   const now = useNow(c.state === 'running' ? 10_000 : null);
   const uptime = c.state === 'running' ? formatDuration(now - c.since) : null;
-  const facts = [c.version && `version ${c.version}`, c.pid !== null && `pid ${c.pid}`, uptime && `up ${uptime}`, c.binary].filter(Boolean).join(' · ');
+  // A container's pid is inside the engine: its name is what `docker` commands take.
+  const facts = [c.version && `version ${c.version}`, c.container ? `container ${c.container}` : c.pid !== null && `pid ${c.pid}`, uptime && `up ${uptime}`, c.container ? null : c.binary]
+    .filter(Boolean)
+    .join(' · ');
   const notInstalled = c.state === 'not-installed';
   // One line of what to know: the error (or the not-installed hint), else a detail or warning.
   const note = c.lastError ?? c.warning ?? c.detail;
