@@ -9,11 +9,15 @@ import { spec } from '../core/stack/catalog';
 import { InstallError } from '../core/install/errors';
 import { CliError, EXIT, homePaths, str, usageError, type Command } from './command';
 import { loadSettings } from './doctor';
+import { installDocker } from './install-docker';
+import { updateSettingsFile } from '../core/settings/editor';
 
-const USAGE = `  install [components...] [--source auto|brew|release]
+const USAGE = `  install [components...] [--source auto|brew|release] [--runtime native|docker]
                                Install the components (the enabled, missing ones when none are named): Homebrew
                                where it has a formula, else the official release archive, checked against its
-                               published SHA-256 sums; progress per component; Ctrl-C cancels cleanly
+                               published SHA-256 sums; progress per component; Ctrl-C cancels cleanly.
+                               --runtime docker: pull their images instead and run them as containers
+                               (sets stack.components.<id>.runtime); --runtime native sets it back
   install --rollback|--confirm components...
                                After a release upgrade: switch back to the previous version (it did not run), or
                                keep the new one and delete the others; the data is not touched
@@ -26,11 +30,14 @@ const USAGE = `  install [components...] [--source auto|brew|release]
 export const installCommand: Command = {
   name: 'install',
   usage: USAGE,
-  options: { source: { type: 'string' }, rollback: { type: 'boolean' }, confirm: { type: 'boolean' } },
+  options: { source: { type: 'string' }, runtime: { type: 'string' }, rollback: { type: 'boolean' }, confirm: { type: 'boolean' } },
   async run(ids, flags) {
     if (flags.rollback === true || flags.confirm === true) return switchVersions(ids, flags);
     const source = (str(flags.source) ?? undefined) as SourceChoice | undefined;
     if (source !== undefined && !['auto', 'brew', 'release'].includes(source)) throw usageError(`--source must be auto, brew or release (got ${source})`, USAGE);
+    const runtime = str(flags.runtime) ?? undefined;
+    if (runtime !== undefined && runtime !== 'native' && runtime !== 'docker') throw usageError(`--runtime must be native or docker (got ${runtime})`, USAGE);
+    if (runtime === 'docker' && source !== undefined) throw usageError('--source applies to native installs, not to --runtime docker', USAGE);
     const unknown = ids.filter((id) => !(INSTALL_COMPONENT_IDS as readonly string[]).includes(id));
     if (unknown.length) throw usageError(`unknown component ${unknown.join(', ')} (one of ${INSTALL_COMPONENT_IDS.join(', ')})`, USAGE);
     const paths = homePaths();
@@ -39,6 +46,11 @@ export const installCommand: Command = {
     const settings = loaded.settings;
     const runner = createCommandRunner();
     let wanted = ids as InstallComponentId[];
+    if (runtime === 'docker') return installDocker(wanted.length ? wanted : INSTALL_COMPONENT_IDS.filter((id) => settings.stack.components[id].enabled), settings, paths);
+    if (runtime === 'native' && wanted.length) {
+      const back = await updateSettingsFile(paths, wanted.map((id) => ({ path: ['stack', 'components', id, 'runtime'], value: 'native' })), settings);
+      if (!back.ok) throw new CliError(`settings.json refused the change: ${back.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, EXIT.failure);
+    }
     if (!wanted.length) {
       const missing: InstallComponentId[] = [];
       for (const id of INSTALL_COMPONENT_IDS) {

@@ -3,11 +3,12 @@
  * sources in test/fakes/docker-stand-in.md): no Docker engine runs on these machines. The runtime runs
  * it through the real ProcessStreamer and CommandRunner, with the compose file it rendered itself.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InstallProgress } from '../../common/install';
+import { installCommand } from '../../main/cli/install';
 import { createCommandRunner } from '../../main/core/adapters/command-runner';
 import { renderCompose } from '../../main/core/runtime/compose-file';
 import type { ComposeEvent } from '../../main/core/runtime/compose-output';
@@ -136,5 +137,49 @@ describe('Compose runtime (docker stand-in)', () => {
     await expect(rt.start()).rejects.toMatchObject({ message: expect.stringContaining('the Docker engine is not running: Cannot connect to the Docker daemon'), fix: expect.stringContaining('OrbStack') });
     await expect(rt.status()).rejects.toMatchObject({ message: expect.stringContaining('Cannot connect to the Docker daemon') });
     await expect(rt.stop()).rejects.toMatchObject({ fix: expect.stringContaining('colima start') });
+  });
+});
+
+describe('lookout install --runtime docker (docker stand-in)', () => {
+  const before = process.env.LOOKOUT_HOME;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    if (before === undefined) delete process.env.LOOKOUT_HOME;
+    else process.env.LOOKOUT_HOME = before;
+  });
+
+  it('pulls the images with byte progress and switches the components to runtime "docker" in settings.json', async () => {
+    const home = path.join(dir, 'home');
+    await mkdir(home, { recursive: true });
+    await writeFile(path.join(home, 'settings.json'), JSON.stringify({ docker: { binary: docker.docker } }));
+    process.env.LOOKOUT_HOME = home;
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    expect(await installCommand.run(['prometheus', 'alertmanager'], { runtime: 'docker' })).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('docker: Docker Desktop (context desktop-linux)');
+    expect(text).toMatch(/prometheus\s+downloading\s+\d+\.\d \/ \d+\.\d MiB/);
+    expect(text).toContain('prometheus    runs as container lookout-prometheus-1');
+    expect(text).toContain('alertmanager  runs as container lookout-alertmanager-1');
+    const saved = JSON.parse(await readFile(path.join(home, 'settings.json'), 'utf8'));
+    expect(saved.stack.components).toMatchObject({ prometheus: { runtime: 'docker' }, alertmanager: { runtime: 'docker' } });
+    expect(saved.stack.components.node_exporter?.runtime).toBeUndefined();
+    const pull = (await docker.invocations()).find((a) => a.includes('pull'))!;
+    expect(pull).toEqual(expect.arrayContaining(['--progress', 'json', '-p', 'lookout']));
+  });
+
+  it('names the fix when there is no engine, and changes nothing', async () => {
+    const home = path.join(dir, 'home2');
+    await mkdir(home, { recursive: true });
+    await writeFile(path.join(home, 'settings.json'), JSON.stringify({ docker: { binary: docker.docker } }));
+    await docker.configure({ scenario: 'daemon-down' });
+    process.env.LOOKOUT_HOME = home;
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    expect(await installCommand.run(['prometheus'], { runtime: 'docker' })).toBe(1);
+    expect(err.join('')).toMatch(/the Docker engine is not running[\s\S]*fix: start Docker Desktop or OrbStack, or run `colima start`/);
+    expect(JSON.parse(await readFile(path.join(home, 'settings.json'), 'utf8'))).toEqual({ docker: { binary: docker.docker } });
   });
 });
