@@ -138,8 +138,12 @@ export interface InstallComponentStatus {
   /** A usable binary is there (found as the stack finds it, or installed by Lookout). */
   installed: boolean;
   version: string | null;
-  /** Where the binary in use came from: Lookout's release install, Homebrew, or found elsewhere (PATH, a setting). */
-  origin: 'release' | 'brew' | 'found' | null;
+  /**
+   * Where the binary in use came from: Lookout's release install, Homebrew, or found elsewhere (PATH, a
+   * setting); `docker`: it runs as a container (runtime "docker"), installed once the engine answers.
+   */
+  origin: 'release' | 'brew' | 'found' | 'docker' | null;
+  /** The binary in use; for a container, its image. */
   binary: string | null;
   /** A newer version the release download knows, or null. */
   upgrade: UpgradeInfo | null;

@@ -94,7 +94,8 @@ export interface InvokeMap {
   /** What is installed, by which source, what is missing, newer versions, and the installers and runtimes found. */
   'install:status': { req: Record<string, never>; res: InstallStatus };
   /** Install components (the missing enabled ones when omitted); answers once under way, progress comes as install:progress. */
-  'install:start': { req: { components?: InstallComponentId[]; source?: 'auto' | 'brew' | 'release' }; res: InstallStartResult };
+  /** `source: 'docker'`: run them as containers instead (runtime "docker" in settings), pulling their images. */
+  'install:start': { req: { components?: InstallComponentId[]; source?: 'auto' | 'brew' | 'release' | 'docker' }; res: InstallStartResult };
   /** Cancel installs under way (all when omitted); nothing half-installed is left behind. */
   'install:cancel': { req: { components?: InstallComponentId[] }; res: InstallStatus };
   /** The backups in the backups dir, newest first, and when the next scheduled one runs. */

@@ -16,7 +16,7 @@ import { remoteWriteChecks } from './remote-write/doctor-checks';
 import { attachOf } from './lockdown/attach';
 import { runtimeChecks } from './install/doctor-checks';
 import { installersFor } from './install/service';
-import { detectDocker } from './runtime/docker-detect';
+import { detectDocker, dockerOverride } from './runtime/docker-detect';
 
 
 export interface DoctorDeps {
@@ -44,7 +44,7 @@ function defaultRuntimeChecks(deps: DoctorDeps): (settings: Settings) => Promise
     const { release, brew } = installersFor({ home: deps.paths.home, runner: deps.runner, settings, search: { searchDirs: deps.searchDirs, envPath: deps.envPath } });
     const enabled = INSTALL_COMPONENT_IDS.filter((id) => settings.stack.components[id].enabled && !attachOf(settings, id as ComponentId));
     const docker = enabled.filter((id: InstallComponentId) => (settings.stack.components[id] as { runtime?: string }).runtime === 'docker');
-    return runtimeChecks({ brew, release, source: settings.install.source, dockerComponents: docker, detectDocker: () => detectDocker(deps.runner, { envPath: deps.envPath }), components: enabled });
+    return runtimeChecks({ brew, release, source: settings.install.source, dockerComponents: docker, detectDocker: () => detectDocker(deps.runner, { envPath: deps.envPath, ...dockerOverride(settings) }), components: enabled });
   };
 }
 

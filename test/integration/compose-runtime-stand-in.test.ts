@@ -8,7 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InstallProgress } from '../../common/install';
+import pino from 'pino';
 import { installCommand } from '../../main/cli/install';
+import { createInstallService } from '../../main/core/install/service';
+import { paths as homePaths } from '../../main/core/paths';
+import { settingsSchema } from '../../main/core/settings/schema';
 import { createCommandRunner } from '../../main/core/adapters/command-runner';
 import { renderCompose } from '../../main/core/runtime/compose-file';
 import type { ComposeEvent } from '../../main/core/runtime/compose-output';
@@ -181,5 +185,38 @@ describe('lookout install --runtime docker (docker stand-in)', () => {
     expect(await installCommand.run(['prometheus'], { runtime: 'docker' })).toBe(1);
     expect(err.join('')).toMatch(/the Docker engine is not running[\s\S]*fix: start Docker Desktop or OrbStack, or run `colima start`/);
     expect(JSON.parse(await readFile(path.join(home, 'settings.json'), 'utf8'))).toEqual({ docker: { binary: docker.docker } });
+  });
+});
+
+describe('install:start with source "docker" (docker stand-in)', () => {
+  it('switches the components to containers, reports pull progress per component, and install:status counts them installed', async () => {
+    const home = path.join(dir, 'home3');
+    await mkdir(home, { recursive: true });
+    const p = homePaths(home);
+    await writeFile(p.settings, JSON.stringify({ docker: { binary: docker.docker } }));
+    let current = settingsSchema.parse({ docker: { binary: docker.docker } });
+    const events: InstallProgress[] = [];
+    const service = createInstallService({
+      paths: p,
+      runner,
+      logger: pino({ level: 'silent' }),
+      settings: () => current,
+      search: { envPath: '' },
+      onProgress: (e) => events.push(e),
+      onInstalled: () => undefined,
+    });
+    const started = await service.handlers['install:start']({ components: ['prometheus', 'grafana'], source: 'docker' });
+    expect(started.started).toEqual(['prometheus', 'grafana']);
+    const done = () => [...new Set(events.filter((e) => e.phase === 'done' && /runs as a container/.test(e.message)).map((e) => e.component))].sort();
+    for (let i = 0; i < 100 && done().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(done()).toEqual(['grafana', 'prometheus']);
+    const pulled = events.filter((e) => e.component === 'grafana' && e.phase === 'downloading' && e.bytesTotal);
+    expect(pulled.length).toBeGreaterThan(0);
+    current = settingsSchema.parse(JSON.parse(await readFile(p.settings, 'utf8')));
+    expect(current.stack.components.grafana.runtime).toBe('docker');
+    const status = await service.handlers['install:status']({});
+    expect(status.components.find((c) => c.component === 'grafana')).toMatchObject({ installed: true, origin: 'docker', binary: 'grafana/grafana:12.4.3', version: '12.4.3' });
+    expect(status.components.find((c) => c.component === 'alertmanager')).toMatchObject({ origin: null });
+    service.dispose();
   });
 });

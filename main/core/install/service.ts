@@ -10,7 +10,10 @@ import { INSTALL_COMPONENT_IDS, type Availability, type InstallComponentId, type
 import type { Handlers } from '../api';
 import type { Paths } from '../paths';
 import type { CommandRunner } from '../ports';
-import { detectDocker } from '../runtime/docker-detect';
+import { IMAGES } from '../runtime/compose-file';
+import { RuntimeError } from '../runtime/compose-runtime';
+import { detectDocker, dockerOverride } from '../runtime/docker-detect';
+import { installWithDocker } from '../runtime/docker-install';
 import { createProcessStreamer } from '../runtime/process-stream';
 import type { Settings } from '../settings/schema';
 import { findBinary, readVersion, type BinarySearch } from '../stack/binaries';
@@ -57,10 +60,16 @@ export function createInstallService(deps: InstallServiceDeps): { handlers: Inst
   async function status(): Promise<InstallStatus> {
     const settings = deps.settings();
     const { release, brew } = installers();
-    const [releaseOk, brewOk, docker] = await Promise.all([release.available(), brew.available(), detectDocker(deps.runner).catch((e: unknown): Availability => ({ ok: false, reason: (e as Error).message }))]);
+    const [releaseOk, brewOk, docker] = await Promise.all([release.available(), brew.available(), detectDocker(deps.runner, dockerOverride(settings)).catch((e: unknown): Availability => ({ ok: false, reason: (e as Error).message }))]);
     const components = await Promise.all(
       INSTALL_COMPONENT_IDS.map(async (component) => {
         const c = settings.stack.components[component];
+        if (c.runtime === 'docker') {
+          // A container needs no binary here: the engine pulls its image on the first start.
+          const image = settings.docker.images[component] ?? IMAGES[component];
+          const base = { component, enabled: c.enabled, installed: docker.ok, origin: 'docker', binary: image, upgrade: null, installing: running.has(component) } as const;
+          return { ...base, version: /:v?([\w.-]+)$/.exec(image)?.[1] ?? null, lastFailure: failures.get(component) ?? null };
+        }
         const binary = await findBinary(spec(component).binaries, { ...componentSearch(deps.paths.home, component, deps.search), override: c.binary });
         const origin = !binary ? null : binary.startsWith(layout.root + path.sep) ? 'release' : /\/(Cellar|homebrew)\//.test(binary) || binary.startsWith('/opt/homebrew/') ? 'brew' : 'found';
         const upgrade = origin === 'release' ? await release.upgradeInfo(component).catch(() => null) : null;
@@ -99,11 +108,38 @@ export function createInstallService(deps: InstallServiceDeps): { handlers: Inst
     }
   }
 
+  /** Containers instead of installs: one pull for all of them (main/core/runtime/docker-install.ts). */
+  async function installDocker(components: InstallComponentId[], controller: AbortController): Promise<void> {
+    try {
+      await installWithDocker(components, { paths: deps.paths, runner: deps.runner, settings: deps.settings(), signal: controller.signal, onProgress: deps.onProgress });
+      for (const component of components) {
+        failures.delete(component);
+        deps.onProgress({ component, source: 'docker', phase: 'done', message: `${component} runs as a container from the next start` });
+      }
+    } catch (err) {
+      const failure = { kind: controller.signal.aborted ? ('cancelled' as const) : ('unexpected' as const), message: (err as Error).message, fix: err instanceof RuntimeError ? err.fix : 'run lookout doctor' };
+      for (const component of components) {
+        failures.set(component, failure);
+        deps.onProgress({ component, source: 'docker', phase: 'failed', message: failure.message, failure });
+      }
+      deps.logger.warn({ components, failure }, 'switching to containers failed');
+    } finally {
+      for (const component of components) running.delete(component);
+    }
+  }
+
   const handlers: InstallHandlers = {
     'install:status': status,
     async 'install:start'(req) {
       const settings = deps.settings();
       const now = await status();
+      if (req.source === 'docker') {
+        const wanted = (req.components ?? now.components.filter((c) => c.enabled && !c.installed).map((c) => c.component)).filter((c) => !running.has(c));
+        const controller = new AbortController();
+        for (const component of wanted) running.set(component, controller);
+        if (wanted.length) void installDocker(wanted, controller);
+        return { started: wanted, skipped: [] };
+      }
       const wanted = req.components ?? now.components.filter((c) => c.enabled && !c.installed).map((c) => c.component);
       const started: InstallComponentId[] = [];
       const skipped: Array<{ component: InstallComponentId; reason: string }> = [];

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Availability } from '../../../common/install';
 import type { CommandRunner } from '../ports';
+import type { Settings } from '../settings/schema';
 import { findBinary } from '../stack/binaries';
 import { DAEMON_DOWN } from './compose-output';
 import { compareVersions } from '../install/versions';
@@ -77,6 +78,9 @@ export async function detectDocker(runner: CommandRunner, opts: { docker?: strin
     detail: `${engine}${context ? ` (context ${context})` : ''}, engine ${parsed.ServerVersion ?? 'unknown'}, Compose ${composeVersion}`,
   };
 }
+
+/** The docker CLI the settings name (`docker.binary`), as detectDocker's option. */
+export const dockerOverride = (settings: Pick<Settings, 'docker'>): { docker?: string } => (settings.docker.binary ? { docker: settings.docker.binary } : {});
 
 function engineName(context: string | undefined, operatingSystem = '', name = ''): string {
   if (/Docker Desktop/i.test(operatingSystem) || context === 'desktop-linux') return 'Docker Desktop';

@@ -12,6 +12,7 @@ const SOURCES: Array<{ value: InstallSourceChoice; label: string; explain: strin
   { value: 'auto', label: 'Automatic', explain: 'Homebrew where it has the formula, else the official release download', needs: null },
   { value: 'brew', label: 'Homebrew', explain: 'brew install; stays up to date with the rest of the Mac (no Jaeger formula)', needs: 'brew' },
   { value: 'release', label: 'Release download', explain: 'the official archives, checked against their SHA-256 sums, into Lookout’s home', needs: 'release' },
+  { value: 'docker', label: 'Docker containers', explain: 'the official images in one compose project, every port on 127.0.0.1; Lookout supervises the containers', needs: 'docker' },
 ];
 
 const RUNTIME_NAMES: Record<keyof InstallStatus['installers'], string> = { brew: 'Homebrew', release: 'Release downloads', docker: 'Docker' };

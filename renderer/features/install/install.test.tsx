@@ -100,6 +100,29 @@ describe('InstallButton', () => {
 });
 
 describe('OnboardingPanel', () => {
+  it('offers Docker containers when the engine answers, and asks install:start for them', async () => {
+    const docker = status([row('prometheus'), row('grafana')]);
+    docker.installers.docker = { ok: true, detail: 'OrbStack (context orbstack), engine 29.1.2, Compose 2.39.1' };
+    const fake = fakeApi({ 'install:status': () => docker, 'install:start': () => ({ started: ['prometheus', 'grafana'], skipped: [] }), 'install:cancel': () => docker });
+    render(<OnboardingPanel api={fake.api} />);
+    await flush();
+    const radio = screen.getByRole('radio', { name: /Docker containers/ }) as HTMLInputElement;
+    expect(radio.disabled).toBe(false);
+    fireEvent.click(radio);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Install everything' })));
+    expect(fake.calls.find((c) => c.channel === 'install:start')?.req).toEqual({ source: 'docker' });
+    act(() => fake.emit('install:progress', { component: 'grafana', source: 'docker', phase: 'downloading', bytesDone: 30, bytesTotal: 120, message: 'Pulling grafana/grafana:12.4.3' }));
+    expect(within(screen.getByRole('listitem', { name: 'Grafana' })).getByText('25 %')).toBeTruthy();
+  });
+
+  it('without an engine the Docker choice is off and says why', async () => {
+    render(<OnboardingPanel api={fakeApi({ 'install:status': () => status([row('prometheus')]) }).api} />);
+    await flush();
+    const radio = screen.getByRole('radio', { name: /Docker containers/ }) as HTMLInputElement;
+    expect(radio.disabled).toBe(true);
+    expect(radio.closest('label')!.textContent).toContain('the Docker engine is not running');
+  });
+
   it('on a first run explains the choice from install:status and installs everything with per-component progress', async () => {
     let current = status([row('node_exporter'), row('prometheus'), row('jaeger', { enabled: false })], true);
     const fake = fakeApi({

@@ -3,7 +3,8 @@ import type { InstallComponentId, InstallProgress, InstallStatus } from '../../.
 import type { Api } from '../../../common/ipc';
 import { sharedConnection } from '../../lib/shared-connection';
 
-export type InstallSourceChoice = 'auto' | 'brew' | 'release';
+/** How to get the components: an installer, or (`docker`) containers instead. */
+export type InstallSourceChoice = 'auto' | 'brew' | 'release' | 'docker';
 
 /** The install feature's state: what main says is installed, and the live progress of installs under way. */
 export interface InstallStore {
@@ -93,7 +94,7 @@ export const useInstallStore = create<InstallStore>()((set, get) => ({
       for (const c of result.started) {
         delete skipped[c];
         // Keep an event that already overtook the answer; otherwise show the install as under way at once.
-        if (!progress[c] || isFinal(progress[c])) progress[c] = { component: c, source: source === 'brew' ? 'brew' : 'release', phase: 'resolving', message: 'Starting…' };
+        if (!progress[c] || isFinal(progress[c])) progress[c] = { component: c, source: source === 'brew' || source === 'docker' ? source : 'release', phase: 'resolving', message: 'Starting…' };
       }
       for (const s of result.skipped) skipped[s.component] = s.reason;
       set({ progress, skipped, starting: false });
