@@ -138,7 +138,8 @@ describe('runDoctor', () => {
     await fs.rm(paths.pidFile('alertmanager'));
     await fs.writeFile(paths.pidFile('prometheus'), JSON.stringify({ pid }));
     expect((await doctor(s)).byName(`port ${port} (Alertmanager)`).ok).toBe(false);
-  });
+    // Two whole doctor runs with the real tools (promtool, amtool, --version of each binary): seconds on a busy 2-core machine.
+  }, 20_000);
 
   it("counts Lookout's own port held by this process as fine", async () => {
     const s = await input();
