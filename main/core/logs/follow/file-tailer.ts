@@ -1,6 +1,6 @@
 import fsp, { type FileHandle } from 'node:fs/promises';
 import type { Clock } from '../../ports';
-import { contentKey, identityOf, readHead, sameFile, type FileIdentity } from './identity';
+import { contentKey, headFingerprint, identityOf, readHead, sameFile, type FileIdentity } from './identity';
 import { createLineSplitter, type LineSplitter, type SplitLine } from './line-splitter';
 import type { SavedOffset } from './offsets-store';
 import { readRotatedTail, readSkippedGenerations } from './rotated-copies';
@@ -107,20 +107,37 @@ export function createFileTailer(opts: FileTailerOptions): FileTailer {
   let previous: { id: FileIdentity; openedAt: number } | null = null;
   const event = (kind: TailEvent['kind'], message: string) => opts.onEvent({ kind, path: opts.path, message });
 
-  async function readInto(r: Reader, budget: { left: number }, out: TailedLine[]): Promise<void> {
+  /**
+   * Read from `r.pos` on. With `verify` (the live file at the path), every chunk is checked after it
+   * was read: the file must still start with the first line it had. A stat (or a first-line check)
+   * only tells how the file was when it ran; a copy-truncate and the writer's next lines can land
+   * between it and the read, and the read at the old offset then returns the new file's bytes. Taken
+   * as the old file's, they would come out as pieces of lines and as lines delivered twice (once here,
+   * again when the new file is read from 0), and the copy's tail would be read from a wrong offset.
+   * Such a chunk is dropped unread and 'replaced' returned: the caller handles the truncation (the
+   * copy holds those bytes if they were the old file's). Checking after the read is what makes it
+   * sound: the first line of a file that is appended to never changes, so when it is still there, the
+   * truncation (if any) came after the read and the chunk is the old file's.
+   */
+  async function readInto(r: Reader, budget: { left: number }, out: TailedLine[], verify = false): Promise<'replaced' | void> {
     while (budget.left > 0) {
       const len = Math.min(CHUNK, budget.left);
       const buf = Buffer.allocUnsafe(len);
-      const { bytesRead } = await r.handle.read(buf, 0, len, r.pos);
+      const at = r.pos;
+      const { bytesRead } = await r.handle.read(buf, 0, len, at);
       if (bytesRead === 0) break;
-      const lines = r.splitter.push(bytesRead === len ? buf : buf.subarray(0, bytesRead), r.pos);
+      if (verify && r.id.head !== null && (await readHead(r.handle)) !== r.id.head) return 'replaced';
+      const chunk = bytesRead === len ? buf : buf.subarray(0, bytesRead);
+      const lines = r.splitter.push(chunk, at);
       r.pos += bytesRead;
       r.size = Math.max(r.size, r.pos);
       r.lastGrowth = opts.clock.now();
       budget.left -= bytesRead;
       if (lines.length) {
-        // The first line is complete now, so its fingerprint is fixed: take it before keying any line.
-        if (r.id.head === null) r.id.head = await readHead(r.handle);
+        // The first line is complete now, so its fingerprint is fixed: take it before keying any line —
+        // from the bytes just read when they start the file (the file itself may have been truncated
+        // again since), else from the file.
+        if (r.id.head === null) r.id.head = (at === 0 ? headFingerprint(chunk) : null) ?? (await readHead(r.handle));
         const key = contentKey(r.id);
         for (const l of lines) out.push({ ...l, key });
       }
@@ -247,20 +264,31 @@ export function createFileTailer(opts: FileTailerOptions): FileTailer {
           previous = { id: old.id, openedAt: old.openedAt };
           event('rotated', `${opts.path} was replaced by a new file (rename rotation); finishing the old one first`);
         }
+        // The stat may be older than the truncation it should show (see readInto): its size is taken
+        // as this file's only when it showed the truncation itself or no truncation was found.
+        let sizeSeen = st?.size ?? 0;
         if (!current) {
           if (!st) return out;
           append(out, await openAt(st));
         } else if (st && st.size < current.pos) {
           await truncated(current, out, `size ${st.size} < offset ${current.pos}`);
         } else if (st && st.mtimeMs !== current.mtimeMs && current.id.head !== null) {
-          // Written to since the last look: it may have been truncated and grown back to (or past) our offset.
+          // Written to since the last look: it may have been truncated and grown back to (or past) our
+          // offset. No first line at all where there was one is a truncation too (the new first line is not complete yet).
           const head = await readHead(current.handle);
-          if (head !== null && head !== current.id.head) await truncated(current, out, 'its first line changed');
+          if (head !== current.id.head) {
+            await truncated(current, out, 'its first line changed');
+            sizeSeen = 0;
+          }
         }
         if (current && st) current.mtimeMs = st.mtimeMs;
         if (current) {
-          current.size = Math.max(current.size, st?.size ?? 0);
-          await readInto(current, budget, out);
+          current.size = Math.max(current.size, sizeSeen);
+          if ((await readInto(current, budget, out, true)) === 'replaced') {
+            await truncated(current, out, 'its first line changed while it was read');
+            // Replaced again already: looked at again next poll, whatever the mtime says.
+            if ((await readInto(current, budget, out, true)) === 'replaced') current.mtimeMs = Number.NaN;
+          }
         }
         lastError = null;
         if (current) state = 'following';

@@ -133,6 +133,36 @@ describe('createFileFollower', () => {
     expect(f.status().recentEvents.map((e) => e.kind)).toContain('truncated');
   });
 
+  it('a copy-truncate that a look misses (the stat saw the old file) is caught by the read: no bytes of the new file are taken as the old one’s', async () => {
+    // The race the continuous copy-truncate test hits under CPU load, made deterministic: a poll's stat
+    // (and its first-line check) sees the old file, the copy-truncate and the writer's next lines land,
+    // then the poll reads at the old offset — in the new file. Putting the mtime back stands in for the
+    // stat having been taken before the truncation (or the mtime not moving within the clock's tick).
+    const file = path.join(dir, 'missed.log');
+    const fd = fs.openSync(file, 'a');
+    fs.writeSync(fd, 'alpha 0\nalpha 1\n');
+    const { f, texts } = follower();
+    await f.start([spec(file)]);
+    expect(texts()).toEqual(['alpha 0', 'alpha 1']);
+    // A whole second round-trips through utimes exactly; the follower takes it in at the next look.
+    const seen = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    fs.utimesSync(file, seen, seen);
+    await f.tick();
+    fs.writeSync(fd, 'alpha 2 not read before the rotation\n');
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    fs.writeSync(fd, 'beta 0\nbeta 1\nbeta 2\nbeta 3 past the old offset\n');
+    fs.utimesSync(file, seen, seen);
+    await f.tick();
+    // The next write moves the mtime again (before the fix, this is when the first line was checked and
+    // the new file read again from 0: 'beta 3' twice, and a piece of the copy's tail as a line).
+    fs.writeSync(fd, 'gamma\n');
+    fs.closeSync(fd);
+    await f.tick();
+    expect(texts()).toEqual(['alpha 0', 'alpha 1', 'alpha 2 not read before the rotation', 'beta 0', 'beta 1', 'beta 2', 'beta 3 past the old offset', 'gamma']);
+    expect(f.status().recentEvents.some((e) => e.kind === 'recovered')).toBe(true);
+  });
+
   it('a truncation with bytes not yet read and no rotated copy is reported as a loss, not hidden', async () => {
     const file = path.join(dir, 'lossy.log');
     fs.writeFileSync(file, Array.from({ length: 200 }, (_, i) => `line ${i}\n`).join(''));
