@@ -9,7 +9,7 @@ import { makeHome } from '../../test/support/stack-env';
 import { startPeerPages } from './peer-pages';
 import { quantile } from './report';
 
-declare const performance: { getEntriesByName(name: string): Array<{ startTime: number }>; getEntriesByType(t: string): Array<{ name: string; responseStart: number; responseEnd: number }> };
+declare const performance: { getEntriesByName(name: string): Array<{ startTime: number }>; getEntriesByType(t: string): Array<{ name: string; startTime: number; responseStart: number; responseEnd: number }> };
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 
 const env = await makeHome();
@@ -32,7 +32,8 @@ try {
           const nav = performance.getEntriesByType('navigation')[0]!;
           const js = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.js'));
           const css = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.css'));
-          return { html: nav.responseEnd, js: js?.responseEnd ?? NaN, css: css?.responseEnd ?? NaN, evaluated: at('lookout:app-evaluated'), data: at('lookout:stack-data'), render: at('lookout:first-render') };
+          const stack = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/v1/stack'));
+          return { html: nav.responseEnd, js: js?.responseEnd ?? NaN, css: css?.responseEnd ?? NaN, asked: stack?.startTime ?? NaN, answered: stack?.responseEnd ?? NaN, evaluated: at('lookout:app-evaluated'), data: at('lookout:stack-data'), render: at('lookout:first-render') };
         }),
       );
       await context.close();
@@ -43,7 +44,7 @@ try {
       const present = xs.map((x) => x[k]!).filter(Number.isFinite);
       return present.length ? quantile(present, 0.5).toFixed(1) : "—";
     };
-    console.log(`${name}: median html ${med('html')} ms, js ${med('js')} ms, css ${med('css')} ms, evaluated ${med('evaluated')} ms, data ${med('data')} ms, first render ${med('render')} ms`);
+    console.log(`${name}: median html ${med('html')} ms, js ${med('js')} ms, css ${med('css')} ms, stack asked ${med('asked')} ms, answered ${med('answered')} ms, evaluated ${med('evaluated')} ms, data ${med('data')} ms, first render ${med('render')} ms`);
   }
 } finally {
   await browser.close();

@@ -184,8 +184,9 @@ export async function benchPopover(): Promise<BenchSection> {
       title: 'Popover rendering',
       body: `Chromium (Playwright) on the browser-mode UI of a real \`lookout serve\` with the real stack running.
 
-First render: navigation start to the first paint of the overview's stack with data (a performance mark set after
-the commit that shows it), each time in a new browser context (empty cache, as on first opening),
+First render: navigation start to the first paint of the overview's stack with data (a performance mark set by a
+task queued from the animation frame after the commit that shows it, so after that frame's paint; the peers
+mark the same way), each time in a new browser context (empty cache, as on first opening),
 ${FIRST_RUNS} runs. In the same run and the same browser, taking turns with it and served with Lookout's security
 headers, two peers set the same marks at the same points: a page with no framework that adds one
 paragraph (the browser's own floor here), and a React page built the same way that renders one
