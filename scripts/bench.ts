@@ -12,7 +12,7 @@ import { benchLogsAnalysis } from './bench/logs-analysis';
 import { benchLogsIngest } from './bench/logs-ingest';
 import { benchMetrics } from './bench/metrics';
 import { benchPopover } from './bench/popover';
-import { writeBenchmarks, type BenchSection } from './bench/report';
+import { machine, writeBenchmarks, type BenchSection } from './bench/report';
 import { benchStack } from './bench/stack';
 import { benchTraces } from './bench/traces';
 
@@ -31,11 +31,14 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Bool
 const unknown = only.filter((s) => !(s in SECTIONS));
 if (unknown.length) throw new Error(`BENCH_ONLY names unknown sections: ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
 
-/** Figures from a busy machine read low; the load average beside them says how busy it was. */
-function loadNote(before: number, after: number): string {
+/**
+ * When and on what a section was measured. Figures from a busy machine read low: a load average above
+ * the cores before the section started means other work shared it (afterwards it includes the bench's own).
+ */
+function measuredNote(before: number, after: number): string {
   const cores = os.cpus().length;
-  const busy = Math.max(before, after) > cores * 0.75 ? ' — other work shared the machine, so these figures read low' : '';
-  return `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${before.toFixed(2)} before, ${after.toFixed(2)} after, on ${cores} cores${busy}._`;
+  const busy = before > cores * 0.75 ? ' — other work shared the machine, so these figures read low' : '';
+  return `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; 1-minute load average ${before.toFixed(2)} before, ${after.toFixed(2)} after${busy}._`;
 }
 
 const fresh: BenchSection[] = [];
@@ -43,7 +46,7 @@ for (const name of only) {
   console.log(`\n=== bench: ${name} ===`);
   const before = os.loadavg()[0]!;
   const section = await SECTIONS[name]!();
-  fresh.push({ ...section, body: `${section.body}\n\n${loadNote(before, os.loadavg()[0]!)}` });
+  fresh.push({ ...section, body: `${section.body}\n\n${measuredNote(before, os.loadavg()[0]!)}` });
 }
 const md = await writeBenchmarks(path.resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md'), fresh);
 console.log(`\n${md}`);

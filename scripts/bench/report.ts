@@ -39,7 +39,7 @@ export async function writeBenchmarks(file: string, fresh: BenchSection[]): Prom
   for (const f of fresh) if (!merged.some((s) => s.title === f.title)) merged.push(f);
   const md = `# Benchmarks
 
-Written by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}). Machine: ${machine()}.
+Written by \`npm run bench\`; each section says when and on which machine it was measured.
 Run one section alone with \`BENCH_ONLY=stack\` or \`BENCH_ONLY=metrics\`; the others keep their last figures.
 
 ${merged.map((s) => `## ${s.title}\n\n${s.body}\n`).join('\n')}`;
