@@ -136,6 +136,7 @@ export function createCore(deps: CoreDeps): Core {
               state: (id) => stack.state(id),
               apply: () => stack.applySettings(),
               settle: (id) => stack.settle(id),
+              restart: (id) => stack.restart([id]),
               onProgress: (e) => events.emit('install:progress', e),
             },
             component,

@@ -23,6 +23,8 @@ export interface UpgradeGuardDeps {
   apply(): Promise<void>;
   /** Resolves with its state once the restart has settled, or at its first failed attempt. */
   settle(id: InstallComponentId): Promise<ComponentState>;
+  /** Stop and start it again (from whatever state: crashed, backing off, given up). */
+  restart(id: InstallComponentId): Promise<void>;
   onProgress(e: InstallProgress): void;
 }
 
@@ -46,7 +48,9 @@ export async function guardUpgrade(deps: UpgradeGuardDeps, component: InstallCom
   }
   const back = await rollback(deps.layout, component);
   deps.logger.warn({ component, from, to, state }, 'upgrade did not start; rolled back');
-  await deps.apply();
+  // Not apply(): that restarts only what runs, and the failed attempts may have left it backing off or
+  // given up (on a loaded machine the supervisor can reach its crash limit before this point).
+  await deps.restart(component);
   const message = `${component} ${to} did not start (${state}); rolled back to ${back}, which runs with the same data and config`;
   deps.onProgress({
     component,
