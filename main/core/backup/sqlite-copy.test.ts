@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,32 +17,63 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
+/** Waits until the database holds more than `rows` rows' worth of commits: 200 rows per commit, and the
+ * header's file change counter (bytes 24–27) counts commits, one for the CREATE TABLE. */
+async function waitForCommitAfter(db: string, rows: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  const commits = async () => {
+    const handle = await open(db, 'r');
+    try {
+      return (await handle.read(Buffer.alloc(4), 0, 4, 24)).buffer.readUInt32BE(0) - 1;
+    } finally {
+      await handle.close();
+    }
+  };
+  while ((await commits()) <= rows / 200) {
+    if (Date.now() > deadline) throw new Error(`the writer committed nothing past ${rows} rows in 15 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('copying an SQLite database another process writes (Grafana\'s, in its default journal mode)', () => {
   it('every copy taken under a stream of commits is intact and a prefix of the writes', async () => {
     const db = path.join(dir, 'grafana.db');
     await run(SQLITE, [db, 'CREATE TABLE t (n INTEGER PRIMARY KEY, pad TEXT);']);
-    // A real writer: 150 transactions of 200 rows each, one sqlite3 process per transaction (the gaps between
-    // them are where a consistent copy can be taken, as between Grafana's writes).
-    const tx = (i: number) => `BEGIN; INSERT INTO t SELECT value, hex(randomblob(64)) FROM generate_series(${i * 200 + 1}, ${i * 200 + 200}); COMMIT;`;
-    await writeFile(path.join(dir, 'w.sh'), Array.from({ length: 150 }, (_, i) => `${SQLITE} ${db} '${tx(i)}'`).join('\n'));
+    // A real writer: transactions of 200 rows each, one sqlite3 process per transaction (the gaps between
+    // them are where a consistent copy can be taken, as between Grafana's writes), until told to stop. It
+    // runs for as long as the copies take, so a slow machine cannot let it finish before the first copy.
+    const stop = path.join(dir, 'stop');
+    await writeFile(path.join(dir, 'w.sh'), [
+      'i=0',
+      `while [ ! -e ${stop} ]; do`,
+      `  ${SQLITE} ${db} "BEGIN; INSERT INTO t SELECT value, hex(randomblob(64)) FROM generate_series($((i*200+1)), $((i*200+200))); COMMIT;"`,
+      '  i=$((i+1))',
+      'done',
+    ].join('\n'));
     const writer = spawn('/bin/sh', [path.join(dir, 'w.sh')], { stdio: 'ignore' });
     const done = new Promise((r) => writer.once('exit', r));
     const counts: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      await new Promise((r) => setTimeout(r, 60));
-      const copy = path.join(dir, `copy-${i}.db`);
-      await copySqliteConsistently(db, copy, 200, 5);
-      expect((await run(SQLITE, [copy, 'PRAGMA integrity_check;'])).stdout.trim()).toBe('ok');
-      const n = Number((await run(SQLITE, [copy, 'SELECT count(*) FROM t;'])).stdout.trim());
-      // Whole transactions only: a multiple of 200, and the highest key equals the count (no holes).
-      expect(n % 200).toBe(0);
-      if (n) expect(Number((await run(SQLITE, [copy, 'SELECT max(n) FROM t;'])).stdout.trim())).toBe(n);
-      counts.push(n);
+    try {
+      for (let i = 0; i < 8; i++) {
+        // Each copy after at least one more commit (the header's change counter moved), so copies that
+        // were all the same would mean a stale copy, not an idle writer.
+        await waitForCommitAfter(db, counts.at(-1) ?? 0);
+        const copy = path.join(dir, `copy-${i}.db`);
+        await copySqliteConsistently(db, copy, 200, 5);
+        expect((await run(SQLITE, [copy, 'PRAGMA integrity_check;'])).stdout.trim()).toBe('ok');
+        const n = Number((await run(SQLITE, [copy, 'SELECT count(*) FROM t;'])).stdout.trim());
+        // Whole transactions only: a multiple of 200, and the highest key equals the count (no holes).
+        expect(n % 200).toBe(0);
+        if (n) expect(Number((await run(SQLITE, [copy, 'SELECT max(n) FROM t;'])).stdout.trim())).toBe(n);
+        counts.push(n);
+      }
+    } finally {
+      await writeFile(stop, '');
+      await done;
     }
-    await done;
-    // Taken while the writer ran: not all the same, and not all the final count.
-    expect(new Set(counts).size).toBeGreaterThan(1);
-    console.log(`row counts of 8 copies taken during 150 commits: ${counts.join(', ')}`);
+    // Taken while the writer ran: each copy holds more whole transactions than the one before.
+    for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThan(counts[i - 1]!);
+    console.log(`row counts of 8 copies taken while a writer committed: ${counts.join(', ')}`);
   });
 
   it('refuses a database in WAL mode', async () => {
