@@ -46,7 +46,7 @@ for (const name of only) {
   console.log(`\n=== bench: ${name} ===`);
   const before = os.loadavg()[0]!;
   const section = await SECTIONS[name]!();
-  fresh.push({ ...section, body: `${section.body}\n\n${measuredNote(before, os.loadavg()[0]!)}` });
+  fresh.push({ ...section, body: `${section.body.trimEnd()}\n\n${measuredNote(before, os.loadavg()[0]!)}` });
 }
 const md = await writeBenchmarks(path.resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md'), fresh);
 console.log(`\n${md}`);

@@ -7,6 +7,7 @@ import { chromium } from '@playwright/test';
 import { startServe } from '../../test/support/serve';
 import { makeHome } from '../../test/support/stack-env';
 import { startPeerPages } from './peer-pages';
+import { loadToFirstRender, newContext } from './popover';
 import { quantile } from './report';
 
 declare const performance: { getEntriesByName(name: string): Array<{ startTime: number }>; getEntriesByType(t: string): Array<{ name: string; startTime: number; responseStart: number; responseEnd: number }> };
@@ -21,11 +22,8 @@ try {
   const rows: Record<string, Array<Record<string, number>>> = { lookout: [], react: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const [name, url] of [['react', peers.reactUrl], ['lookout', serve.printedUrl]] as const) {
-      const context = await browser.newContext();
-      await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-      const page = await context.newPage();
-      await page.goto(url);
-      await page.waitForFunction(() => performance.getEntriesByName('lookout:first-render').length > 0);
+      const context = await newContext(browser);
+      const page = await loadToFirstRender(context, url);
       rows[name]!.push(
         await page.evaluate(() => {
           const at = (n: string) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
