@@ -11,6 +11,7 @@ import { durationMs } from '../../main/core/settings/prom-units';
 import { defaultSettings } from '../../main/core/settings/schema';
 import { crashService, notifySendStandIn, startGuiService } from '../../test/support/alerting';
 import { startServe } from '../../test/support/serve';
+import { getJson, stackAuthHeaders } from '../../test/support/stack-auth';
 import { freePorts, makeHome, waitFor } from '../../test/support/stack-env';
 import { met, quantile, type BenchSection } from './report';
 
@@ -51,9 +52,11 @@ export async function benchAlerts(): Promise<BenchSection> {
     };
     await api('POST', '/api/v1/stack/start', {});
     gui = startGuiService(guiPort, path.join(env.home, 'logs', 'bench-gui.log'));
+    // The stack is locked down by default: Prometheus answers only with the stack credential.
+    const auth = await stackAuthHeaders(env.home);
     const up = async () => {
-      const r = await fetch(`http://127.0.0.1:${env.ports.prometheus}/api/v1/query?query=${encodeURIComponent('up{job="gui"} == 1')}`);
-      return ((await r.json()) as { data: { result: unknown[] } }).data.result.length > 0;
+      const url = `http://127.0.0.1:${env.ports.prometheus}/api/v1/query?query=${encodeURIComponent('up{job="gui"} == 1')}`;
+      return (await getJson<{ data: { result: unknown[] } }>(url, auth)).data.result.length > 0;
     };
     await waitFor('Prometheus to scrape the service', up, 60_000, 500);
     // The pipeline is up end to end once the Watchdog has come through (Prometheus re-sends it within a minute).
