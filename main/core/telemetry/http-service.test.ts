@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpService, HttpError, route, type HttpService, type Telemetry } from './http-service';
+import { createHttpService, HttpError, PROBE_USER_AGENT, route, type HttpService, type Telemetry } from './http-service';
 import { serviceLogOptions } from './log-schema';
 import { callService } from './service-client';
 import { createServiceMetrics, HTTP_DURATION_BUCKETS } from './service-metrics';
@@ -188,5 +188,25 @@ describe('createHttpService', () => {
     expect(await res.text()).toContain('# TYPE http_requests_total counter');
     const line = backend.log.lines.find((l) => l.request_id === 'scrape-1');
     expect(line).toMatchObject({ level: 'debug', route: '/metrics' });
+  });
+
+  it('leaves no span for scrapes and Lookout\'s probes, nor for the calls they make, but counts them', async () => {
+    const traced = (trace: string) => [...front.spans.getFinishedSpans(), ...backend.spans.getFinishedSpans()].filter((s) => s.spanContext().traceId === trace);
+    const traceOf = (id: string) => String(front.log.lines.find((l) => l.request_id === id && l.msg === 'request completed')?.trace_id);
+    const probe = await fetch(`${frontUrl}/proxy/9`, { headers: { 'User-Agent': PROBE_USER_AGENT, 'X-Request-Id': 'probe-1' } });
+    expect(probe.status).toBe(200);
+    const plain = await fetch(`${frontUrl}/proxy/9`, { headers: { 'X-Request-Id': 'plain-1' } });
+    expect(plain.status).toBe(200);
+    await fetch(`${backendUrl}/metrics`, { headers: { 'X-Request-Id': 'scrape-2' } });
+    // The probe's line is there (at debug) with a trace id, but nothing of that trace was recorded, on
+    // either side of the call; the same request without the probe's User-Agent was recorded on both.
+    expect(front.log.lines.find((l) => l.request_id === 'probe-1' && l.msg === 'request completed')).toMatchObject({ level: 'debug' });
+    expect(traceOf('probe-1')).toMatch(/^[0-9a-f]{32}$/);
+    expect(traced(traceOf('probe-1'))).toEqual([]);
+    expect(traced(traceOf('plain-1')).map((s) => s.name).sort()).toEqual(['GET /items/{id}', 'GET /proxy/{id}', 'GET backend']);
+    const scrapeTrace = String(backend.log.lines.find((l) => l.request_id === 'scrape-2')?.trace_id);
+    expect(backend.spans.getFinishedSpans().some((s) => s.spanContext().traceId === scrapeTrace)).toBe(false);
+    const proxied = await front.telemetry.metrics.registry.getSingleMetricAsString('http_requests_total');
+    expect(proxied).toMatch(/http_requests_total\{method="GET",route="\/proxy\/\{id\}",status="200"\} [2-9]/);
   });
 });

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './request-context';
 import { createRouteTable, type RouteSpec } from '../../../common/route-table';
 import { CLIENT_CLOSED_STATUS, methodLabel, type ServiceMetrics } from './service-metrics';
-import type { Tracing } from './tracing';
+import { UNRECORDED_ATTRIBUTE, type Tracing } from './tracing';
+
+/** The User-Agent of Lookout's own IPC probes: their requests are quiet, like scrapes. */
+export const PROBE_USER_AGENT = 'lookout-ipc-probe';
 
 /** What a service instrumented with the kit carries around: its name, log, metrics and tracer. */
 export interface Telemetry {
@@ -61,7 +64,11 @@ export interface HttpServiceOptions {
   before?: BeforeHook[];
   /** Where the metrics are served (default /metrics); null to serve them elsewhere. */
   metricsPath?: string | null;
-  /** Routes whose requests are logged at debug rather than info (default: the metrics path), so scrapes do not flood the log. */
+  /**
+   * Routes whose requests are logged at debug rather than info and leave no span (default: the metrics
+   * path), so scrapes do not flood the log and the traces. Lookout's own probes (PROBE_USER_AGENT) are
+   * quiet on every route.
+   */
   quietRoutes?: string[];
   maxBodyBytes?: number;
 }
@@ -139,10 +146,12 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
     }
     const match = table.match(req.method ?? 'GET', url.pathname);
     const routeLabel = match.route;
+    // Counted in the metrics like any request, but not the service's work to read about in its log and traces.
+    const isQuiet = quiet.has(routeLabel) || req.headers['user-agent'] === PROBE_USER_AGENT;
     const parent = tracing.extract(req.headers);
     const span = tracing.tracer.startSpan(
       `${method} ${routeLabel}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': routeLabel, 'url.path': url.pathname } },
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': routeLabel, 'url.path': url.pathname, ...(isQuiet ? { [UNRECORDED_ATTRIBUTE]: true } : {}) } },
       parent,
     );
     const ctx = withRequestId(trace.setSpan(parent, span), requestId);
@@ -162,7 +171,7 @@ export function createHttpService(opts: HttpServiceOptions): HttpService {
       const line = { request_id: requestId, trace_id: traceId, span_id: spanId, method, route: routeLabel, path: url.pathname, status, duration_ms: Math.round(seconds * 1e4) / 10 };
       // A 5xx is the service failing: its line is an error, so the error trace always has its error line.
       if (status >= 500) logger.error(line, 'request completed');
-      else if (quiet.has(routeLabel)) logger.debug(line, 'request completed');
+      else if (isQuiet) logger.debug(line, 'request completed');
       else logger.info(line, 'request completed');
     };
     res.on('finish', () => finish(res.statusCode));

@@ -2,7 +2,7 @@ import { context, defaultTextMapGetter, defaultTextMapSetter, type Context, type
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, TracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { installContextManager } from './request-context';
 
 /** W3C trace context headers (lower case, as node:http hands them over). */
@@ -34,6 +34,19 @@ export interface TracingOptions {
 
 const propagator = new W3CTraceContextPropagator();
 
+/**
+ * A span started with this attribute set to true is not recorded: it still has a trace id for the log
+ * line, and calls made under it carry an unsampled `traceparent`, so they are not recorded either.
+ */
+export const UNRECORDED_ATTRIBUTE = 'lookout.unrecorded';
+
+const parentBased = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+const sampler: Sampler = {
+  shouldSample: (ctx, traceId, name, kind, attributes, links) =>
+    attributes[UNRECORDED_ATTRIBUTE] === true ? { decision: SamplingDecision.NOT_RECORD } : parentBased.shouldSample(ctx, traceId, name, kind, attributes, links),
+  toString: () => `Unrecorded(${UNRECORDED_ATTRIBUTE}) else ${parentBased.toString()}`,
+};
+
 function otlpEndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`;
@@ -53,6 +66,7 @@ export function createTracing(opts: TracingOptions): Tracing {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': opts.service, ...(opts.version ? { 'service.version': opts.version } : {}) }),
     spanProcessors: processors,
+    sampler,
   });
   return {
     tracer: provider.getTracer('lookout-telemetry-kit'),

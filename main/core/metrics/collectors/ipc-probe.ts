@@ -9,6 +9,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'prom-client';
+import { PROBE_USER_AGENT } from '../../telemetry/http-service';
 import type { Collector, Series } from '../collector';
 import type { IpcTarget } from '../targets';
 
@@ -51,7 +52,7 @@ function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
   if (target.protocol === 'https:') return probeHttps(target, timeoutMs);
   const port = Number(target.port || 80);
   const host = target.hostname.replace(/^\[|\]$/g, '');
-  const request = `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: lookout-ipc-probe\r\nConnection: close\r\n\r\n`;
+  const request = `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: ${PROBE_USER_AGENT}\r\nConnection: close\r\n\r\n`;
   return new Promise((resolve) => {
     const started = performance.now();
     let settled = false;
@@ -91,7 +92,7 @@ function probeHttps(target: URL, timeoutMs: number): Promise<ProbeResult> {
       clearTimeout(timer);
       resolve(result);
     };
-    const req = https.get(target, { agent: false, headers: { 'User-Agent': 'lookout-ipc-probe' } }, (res) => {
+    const req = https.get(target, { agent: false, headers: { 'User-Agent': PROBE_USER_AGENT } }, (res) => {
       const seconds = (performance.now() - started) / 1000;
       res.destroy();
       const status = res.statusCode ?? 0;
