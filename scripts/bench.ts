@@ -33,11 +33,12 @@ if (unknown.length) throw new Error(`BENCH_ONLY names unknown sections: ${unknow
 
 /**
  * When and on what a section was measured. Figures from a busy machine read low: a load average above
- * the cores before the section started means other work shared it (afterwards it includes the bench's own).
+ * three quarters of the cores before the section started means something was still running (in a full
+ * run often the section before, whose load the 1-minute average still carries); afterwards it includes the bench's own.
  */
 function measuredNote(before: number, after: number): string {
   const cores = os.cpus().length;
-  const busy = before > cores * 0.75 ? ' — other work shared the machine, so these figures read low' : '';
+  const busy = before > cores * 0.75 ? ' — the machine was already busy (an earlier section or other work), so these figures may read low' : '';
   return `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; 1-minute load average ${before.toFixed(2)} before, ${after.toFixed(2)} after${busy}._`;
 }
 
