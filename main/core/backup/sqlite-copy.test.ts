@@ -39,15 +39,17 @@ describe('copying an SQLite database another process writes (Grafana\'s, in its 
   it('every copy taken under a stream of commits is intact and a prefix of the writes', async () => {
     const db = path.join(dir, 'grafana.db');
     await run(SQLITE, [db, 'CREATE TABLE t (n INTEGER PRIMARY KEY, pad TEXT);']);
-    // A real writer: transactions of 200 rows each, one sqlite3 process per transaction (the gaps between
-    // them are where a consistent copy can be taken, as between Grafana's writes), until told to stop. It
-    // runs for as long as the copies take, so a slow machine cannot let it finish before the first copy.
+    // A real writer: transactions of 200 rows each, one sqlite3 process per transaction, 20 ms apart (the
+    // gaps are where a consistent copy can be taken, as between Grafana's writes; back to back, a loaded
+    // machine left none), until told to stop or 3,000 transactions. It runs for as long as the copies take,
+    // so a slow machine cannot let it finish before the first copy.
     const stop = path.join(dir, 'stop');
     await writeFile(path.join(dir, 'w.sh'), [
       'i=0',
-      `while [ ! -e ${stop} ]; do`,
+      `while [ ! -e ${stop} ] && [ $i -lt 3000 ]; do`,
       `  ${SQLITE} ${db} "BEGIN; INSERT INTO t SELECT value, hex(randomblob(64)) FROM generate_series($((i*200+1)), $((i*200+200))); COMMIT;"`,
       '  i=$((i+1))',
+      '  sleep 0.02',
       'done',
     ].join('\n'));
     const writer = spawn('/bin/sh', [path.join(dir, 'w.sh')], { stdio: 'ignore' });
