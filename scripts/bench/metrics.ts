@@ -37,6 +37,8 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 interface ProcessFigures {
   cpuSeconds: number;
   rssBytes: number;
+  /** Linux only: RSS split into anonymous pages (heaps, buffers) and file-backed ones (mapped code: node, libduckdb). */
+  split?: { anonBytes: number; fileBytes: number };
 }
 
 /** CPU seconds and RSS of a process: /proc on Linux (tick precision), ps elsewhere. */
@@ -45,7 +47,8 @@ async function processFigures(pid: number): Promise<ProcessFigures> {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    return { cpuSeconds: (Number(f[11]) + Number(f[12])) / 100, rssBytes: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024 };
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) * 1024;
+    return { cpuSeconds: (Number(f[11]) + Number(f[12])) / 100, rssBytes: kib('VmRSS'), split: { anonBytes: kib('RssAnon'), fileBytes: kib('RssFile') } };
   }
   const ps = parsePs(spawnSync('ps', ['-o', 'pid=,rss=,time=', '-p', String(pid)], { encoding: 'utf8' }).stdout);
   const row = ps.get(pid);
@@ -212,6 +215,13 @@ export async function benchMetrics(): Promise<BenchSection> {
         `  and targets, before the servers start; time spent waiting on the kernel or a tool is not main-thread time.`,
         `  node_exporter collects when scraped, so its column repeats its scrape latency as the nearest counterpart.`,
         `- **CPU**: utime + stime over the window (${process.platform === 'linux' ? '/proc/<pid>/stat' : 'ps'}), as a share of one core; **RSS**: sampled at each scrape.`,
+        ...(process.platform === 'linux'
+          ? [
+              `  Split at the end (RssAnon / RssFile of /proc/<pid>/status): anonymous pages are the process's own memory (JS heap,`,
+              `  DuckDB's buffers); file-backed ones are mapped files, mostly code (the node binary, libduckdb), clean pages the kernel`,
+              `  can drop and read again.`,
+            ]
+          : []),
         `- **What else the process holds**: since these goals were set, \`lookout serve\` also hosts the embedded telemetry`,
         `  store (DuckDB, for traces and logs) and follows the watched services' and components' logs. A Node process that`,
         `  has only opened a DuckDB file as the store does takes ${store.withStore.toFixed(1)} MiB here, bare Node ${store.node.toFixed(1)} MiB: the store's floor alone`,
@@ -229,6 +239,9 @@ export async function benchMetrics(): Promise<BenchSection> {
         row([`CPU over ${WINDOW_S} s, scraped every ${INTERVAL_MS / 1000} s`, '≤ 1 % of one core', `${cpuPct('lookout').toFixed(2)} %`, `${cpuPct('baseline').toFixed(2)} %`, `${cpuPct('node_exporter').toFixed(2)} %`, met(cpuPct('lookout') <= 1)]),
         row([`… of which the collectors and watched services (Lookout − collectors off): CPU / RSS average`, '', `${(cpuPct('lookout') - cpuPct('baseline')).toFixed(2)} % / ${mib(avg(rss.lookout) - avg(rss.baseline))}`, '', '', '']),
         row(['RSS average / max', '≤ 100 MB', `${mib(avg(rss.lookout))} / ${mib(rssMax)}`, `${mib(avg(rss.baseline))} / ${mib(Math.max(...rss.baseline))}`, `${mib(avg(rss.node_exporter))} / ${mib(Math.max(...rss.node_exporter))}`, met(rssMax <= 100 * 1e6)]),
+        ...(cpu1.lookout.split
+          ? [row(['RSS at the end: anonymous / file-backed (mapped code and files)', '', ...who.map((w) => (cpu1[w].split ? `${mib(cpu1[w].split.anonBytes)} / ${mib(cpu1[w].split.fileBytes)}` : '')), ''])]
+          : []),
       ].join('\n');
       return { title: 'Native metrics overhead', body };
     } finally {
