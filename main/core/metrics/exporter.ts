@@ -36,6 +36,11 @@ export class SnapshotMetric {
   }
 }
 
+/** The registry reads name, help, type and get() only; its Metric type also lists observe/labels, which snapshots have no use for. */
+export function registerSnapshotMetric(registry: Registry, metric: SnapshotMetric): void {
+  registry.registerMetric(metric as unknown as Metric);
+}
+
 /** Histograms observed as events happen (probes, the app's own IPC round trips). */
 export interface LatencyHistograms {
   ipcProbe: Histogram<'target' | 'transport'>;
@@ -69,8 +74,7 @@ export function registerNativeMetrics(registry: Registry): { setSource(source: E
     return byName.get(name) ?? [];
   };
 
-  // The registry reads name, help, type and get() only; its Metric type also lists observe/labels, which snapshots have no use for.
-  const register = (m: SnapshotMetric) => registry.registerMetric(m as unknown as Metric);
+  const register = (m: SnapshotMetric) => registerSnapshotMetric(registry, m);
   for (const [name, def] of Object.entries(METRIC_DEFS) as Array<[MetricName, (typeof METRIC_DEFS)[MetricName]]>) {
     register(new SnapshotMetric(name, def.help, def.type, () => seriesOf(name).map((s) => ({ labels: { ...s.labels }, value: s.value }))));
   }

@@ -9,7 +9,7 @@ import { post } from '../../../test/fakes/http-post';
 import { startOtlpStandIn, type OtlpStandIn } from '../../../test/fakes/otlp-receiver-stand-in';
 import { logLine, randomHex, seededRandom, trace } from '../../../test/fakes/telemetry-records';
 import { encodeLogs, encodeSpans } from '../otlp/encode';
-import { backgroundUsedBytes, createTracePipeline, type TracePipeline } from './pipeline';
+import { createTracePipeline, registerStoreSize, type TracePipeline } from './pipeline';
 import { storeSettingsSchema, tracesSettingsSchema } from './settings-schema';
 
 const rand = seededRandom(31);
@@ -100,45 +100,46 @@ describe('lookout_store_used_bytes', () => {
   /** A store whose size reads resolve only when the test says so, counting the reads. */
   function slowStore() {
     const pending: Array<{ resolve: (n: number) => void; reject: (e: Error) => void }> = [];
-    return {
-      pending,
-      reads: () => pending.length,
-      usedBytes: () => new Promise<number>((resolve, reject) => pending.push({ resolve, reject })),
-    };
+    return { pending, usedBytes: () => new Promise<number>((resolve, reject) => pending.push({ resolve, reject })) };
   }
   const settle = () => new Promise((r) => setImmediate(r));
+  /** The sample line of a scrape, or null when the series is absent. */
+  const sample = async (registry: Registry) => /^lookout_store_used_bytes (.+)$/m.exec(await registry.metrics())?.[1] ?? null;
 
   it('a scrape answers from the last read and never waits for one; a read older than 10 s starts the next', async () => {
     const store = slowStore();
-    const current = backgroundUsedBytes(store, clock);
-    expect(store.reads()).toBe(1);
-    // The first read is still running: absent, and no second read piles up.
-    expect(current()).toBeNull();
-    expect(store.reads()).toBe(1);
+    const registry = new Registry();
+    registerStoreSize(registry, store, clock);
+    expect(store.pending).toHaveLength(1);
+    // The first read is still running: no sample (not a zero), and no second read piles up.
+    expect(await sample(registry)).toBeNull();
+    expect(store.pending).toHaveLength(1);
     store.pending[0]!.resolve(4096);
     await settle();
-    expect(current()).toBe(4096);
+    expect(await sample(registry)).toBe('4096');
     await clock.advance(9_999);
-    expect(current()).toBe(4096);
-    expect(store.reads()).toBe(1);
+    expect(await sample(registry)).toBe('4096');
+    expect(store.pending).toHaveLength(1);
     await clock.advance(1);
     // Stale: the scrape still gets the old figure at once, and a new read is under way.
-    expect(current()).toBe(4096);
-    expect(store.reads()).toBe(2);
+    expect(await sample(registry)).toBe('4096');
+    expect(store.pending).toHaveLength(2);
     store.pending[1]!.resolve(8192);
     await settle();
-    expect(current()).toBe(8192);
+    expect(await sample(registry)).toBe('8192');
   });
 
   it('a failed read makes the series absent, not zero', async () => {
     const store = slowStore();
-    const current = backgroundUsedBytes(store, clock);
+    const registry = new Registry();
+    registerStoreSize(registry, store, clock);
     store.pending[0]!.resolve(4096);
     await settle();
     await clock.advance(10_000);
-    expect(current()).toBe(4096);
+    expect(await sample(registry)).toBe('4096');
     store.pending[1]!.reject(new Error('store closed'));
     await settle();
-    expect(current()).toBeNull();
+    expect(await sample(registry)).toBeNull();
+    expect(await registry.metrics()).toContain('# TYPE lookout_store_used_bytes gauge');
   });
 });

@@ -9,6 +9,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Tracing } from '../telemetry/tracing';
+import { registerSnapshotMetric, SnapshotMetric } from '../metrics/exporter';
 import type { Clock } from '../ports';
 import { createForwarder, type Forwarder } from '../otlp/forwarder';
 import { createOtlpReceiver, type OtlpReceiver } from '../otlp/receiver';
@@ -168,7 +169,7 @@ const USED_BYTES_MAX_AGE_MS = 10_000;
  * Reading it is a DuckDB query, a thread-pool round trip that queues behind the log followers' reads:
  * awaited in a scrape, it put 2–6 ms on every /metrics answer. Null until a read succeeds, and after one fails.
  */
-export function backgroundUsedBytes(store: Pick<TelemetryStore, 'usedBytes'>, clock: Clock, maxAgeMs = USED_BYTES_MAX_AGE_MS): () => number | null {
+function backgroundUsedBytes(store: Pick<TelemetryStore, 'usedBytes'>, clock: Clock, maxAgeMs = USED_BYTES_MAX_AGE_MS): () => number | null {
   let value: number | null = null;
   let readAt = -Infinity;
   let reading = false;
@@ -191,7 +192,6 @@ export function backgroundUsedBytes(store: Pick<TelemetryStore, 'usedBytes'>, cl
 
 /** lookout_store_* from the store's own counters, read at scrape time (its size in the background). */
 function registerStoreMetrics(registry: Registry, store: TelemetryStore, clock: Clock): void {
-  const usedBytes = backgroundUsedBytes(store, clock);
   new Counter({
     name: 'lookout_store_records_written_total',
     help: 'Spans and log records written to the telemetry store',
@@ -230,15 +230,17 @@ function registerStoreMetrics(registry: Registry, store: TelemetryStore, clock: 
       this.set({ table: 'logs' }, s.logs.pending);
     },
   });
-  new Gauge({
-    name: 'lookout_store_used_bytes',
-    help: 'Bytes the telemetry store data takes (used blocks and write-ahead log), what the size limit counts',
-    registers: [registry],
-    collect() {
+  registerStoreSize(registry, store, clock);
+}
+
+/** lookout_store_used_bytes from the background reader: no sample at all (not a zero) until a read succeeds, or after one fails. */
+export function registerStoreSize(registry: Registry, store: Pick<TelemetryStore, 'usedBytes'>, clock: Clock): void {
+  const usedBytes = backgroundUsedBytes(store, clock);
+  registerSnapshotMetric(
+    registry,
+    new SnapshotMetric('lookout_store_used_bytes', 'Bytes the telemetry store data takes (used blocks and write-ahead log), what the size limit counts', 'gauge', () => {
       const bytes = usedBytes();
-      // Not read yet, closed or unreadable: the series is absent rather than a fake zero.
-      if (bytes === null) this.reset();
-      else this.set(bytes);
-    },
-  });
+      return bytes === null ? [] : [{ labels: {}, value: bytes }];
+    }),
+  );
 }
