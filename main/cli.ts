@@ -82,13 +82,28 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * Exit once stdout and stderr have handed everything to the OS. Writes to a pipe are asynchronous here,
+ * so exiting at once cut a large `--json` answer at whatever the pipe had taken; process.exit is still
+ * needed, since a command may leave a socket or timer behind. Each stream's callbacks run in order, so an
+ * empty write's comes after every earlier write.
+ */
+function exitWhenFlushed(code: number): void {
+  let open = 2;
+  const done = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 // Not when a test imports `main` or `formatStack`.
 if (isEntryPoint()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(EXIT.failure);
-    },
-  );
+  // A reader that went away (`lookout … | head`) fails the writes still under way with EPIPE: that is not the
+  // command's failure, and without a listener it would end the process with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
+    process.stderr.write(`lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    exitWhenFlushed(EXIT.failure);
+  });
 }

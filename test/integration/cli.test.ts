@@ -114,6 +114,20 @@ describe('lookout CLI against a running instance (FakeCore behind a real server)
     expect((JSON.parse((await lookout(['stack', 'status', '--json', '--home', home])).stdout) as StackSnapshot).components.every((c) => c.state === 'stopped')).toBe(true);
   });
 
+  it('a large --json answer reaches a pipe whole (exiting does not cut it at the pipe buffer)', async () => {
+    const before = core.snapshot;
+    // About 1 MB of JSON: many times a pipe's buffer, so most of it is still queued when the command returns.
+    core.snapshot = { ...before, components: before.components.map((c, i) => ({ ...c, lastError: `${'x'.repeat(250_000)} ${i}` })) };
+    try {
+      const run = await lookout(['stack', 'status', '--json', '--home', home]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.length).toBeGreaterThan(1_000_000);
+      expect(JSON.parse(run.stdout)).toEqual(core.snapshot);
+    } finally {
+      core.snapshot = before;
+    }
+  });
+
   it('a bad component id comes back as the server named it (exit 2)', async () => {
     const run = await lookout(['stack', 'start', 'nope', '--home', home]);
     expect(run.code).toBe(2);
