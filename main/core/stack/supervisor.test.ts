@@ -156,6 +156,18 @@ describe('ComponentSupervisor', () => {
     expect(sup.status(9090, '').restarts).toBe(0);
   });
 
+  it('a crash starts the state over: since is the crash, not the first start (the watchdog counts readiness time from it)', async () => {
+    const sup = await started();
+    await clock.advance(72_000);
+    const crashedAt = clock.now();
+    spawner.last.exit({ code: null, signal: 'SIGKILL' });
+    await until(() => sup.currentState === 'starting', 'respawning');
+    expect(sup.status(9090, '').since).toBe(crashedAt);
+    await clock.advance(backoffDelay(1, DEFAULT_TIMINGS) + DEFAULT_TIMINGS.readyPollMs);
+    await until(() => sup.currentState === 'running', 'running again');
+    expect(sup.status(9090, '').since).toBeGreaterThan(crashedAt);
+  });
+
   it('resets the backoff after a stable period', async () => {
     const sup = await started();
     spawner.last.exit({ code: 2, signal: null });

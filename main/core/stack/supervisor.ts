@@ -393,7 +393,9 @@ export class ComponentSupervisor {
     const p = this.phase;
     if (!('run' in p) || !p.run || p.run.handle !== handle || p.state === 'stopping') return;
     this.recordExit(exit, false, false);
-    this.phase = { state: 'starting', run: null, error: null, detail: null };
+    // Through enter: the state changes (running → starting), so `since` is now, and a start's readiness time
+    // (the watchdog's grace) counts from the crash rather than from the first start.
+    this.enter({ state: 'starting', run: null, error: null, detail: null });
     await this.removePidFile();
     this.deps.onUnexpectedExit?.();
     await this.scheduleRespawn(this.generation, `exited unexpectedly (${describeExit(exit)})`);
