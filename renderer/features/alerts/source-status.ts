@@ -1,8 +1,8 @@
 /**
  * How the UI speaks about Alertmanager's reachability. Only an Alertmanager that should answer and does
  * not is a warning (a banner); one that is starting or stopped is a state, said calmly inline (issue 15,
- * "no noise"). The core reports a `status` on the source (new, may be absent or carry a value this build
- * does not know); without one, the stack's own state of the alertmanager component decides.
+ * "no noise"). The core reports the source's `state` (absent from older cores, and may carry a value this
+ * build does not know); without one, the stack's own state of the alertmanager component decides.
  */
 import type { AlertSourceStatus, ComponentState, ComponentStatus } from '../../../common/model';
 
@@ -19,14 +19,22 @@ export function alertmanagerNotice(source: AlertSourceStatus | undefined, compon
   const info = typeof component === 'string' ? { state: component, since: null } : component ? { state: component.state, since: component.since } : undefined;
   const state = info?.state;
   const justStarted = state === 'starting' || (state === 'running' && info?.since !== null && info?.since !== undefined && now - info.since < STARTING_GRACE_MS);
-  const status = (source as AlertSourceStatus & { status?: unknown }).status;
-  if (typeof status === 'string') {
-    if (status === 'unreachable') return justStarted ? { kind: 'calm', text: 'Alertmanager is starting' } : banner(source);
-    if (status === 'starting') return { kind: 'calm', text: 'Alertmanager is starting' };
-    if (status === 'stopped') return { kind: 'calm', text: 'Alertmanager is stopped' };
-    if (status === 'ok' || status === 'reachable' || status === 'up') return { kind: 'none' };
-    // A status this build does not know: say it, without alarm.
-    return source.reachable === false ? { kind: 'calm', text: `Alertmanager: ${status}` } : { kind: 'none' };
+  // Typed as the contract's union, read as a string: a newer core may send a value this build does not know.
+  const sourceState: string | undefined = source.state;
+  switch (sourceState) {
+    case 'unreachable':
+      return justStarted ? { kind: 'calm', text: 'Alertmanager is starting' } : banner(source);
+    case 'starting':
+      return { kind: 'calm', text: 'Alertmanager is starting' };
+    case 'stopped':
+      return { kind: 'calm', text: `Alertmanager is ${state === 'not-installed' ? 'not installed' : 'stopped'}` };
+    case 'reachable':
+      return { kind: 'none' };
+    case undefined:
+    case 'unknown':
+      break; // an older core, or no attempt yet: the component's own state decides below
+    default:
+      return source.reachable === false ? { kind: 'calm', text: `Alertmanager: ${sourceState}` } : { kind: 'none' };
   }
   if (source.reachable !== false) return { kind: 'none' };
   if (justStarted) return { kind: 'calm', text: 'Alertmanager is starting' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, ComponentState, ComponentStatus, StackSnapshot } from '../../../common/model';
+import type { Alert, AlertSourceState, AlertSourceStatus, ComponentState, ComponentStatus, StackSnapshot } from '../../../common/model';
 import { alertmanagerNotice } from '../alerts/source-status';
 import { canStartStack, canStopStack, rowAction, worstProblem } from './stack-actions';
 
@@ -49,11 +49,15 @@ describe('overview summary', () => {
 });
 
 describe('Alertmanager notice', () => {
-  const src = (status?: string) => ({ reachable: false, lastOkAt: null, error: 'ECONNREFUSED', ...(status ? { status } : {}) });
+  // The field the core sends (common/model.ts AlertSourceStatus.state); a value this build does not know is cast in.
+  const src = (state?: string): AlertSourceStatus => ({ reachable: false, lastOkAt: null, error: 'ECONNREFUSED', ...(state ? { state: state as AlertSourceState } : {}) });
   it('is a banner only when unreachable; starting and stopped are said calmly; unknown values do not alarm', () => {
     expect(alertmanagerNotice(src('unreachable'), 'running').kind).toBe('banner');
     expect(alertmanagerNotice(src('starting'), 'starting')).toEqual({ kind: 'calm', text: 'Alertmanager is starting' });
     expect(alertmanagerNotice(src('stopped'), 'stopped')).toEqual({ kind: 'calm', text: 'Alertmanager is stopped' });
+    // What the core sends for a component the user stopped: no attempt, so reachable is null.
+    expect(alertmanagerNotice({ reachable: null, lastOkAt: 1, error: null, state: 'stopped' }, 'stopped')).toEqual({ kind: 'calm', text: 'Alertmanager is stopped' });
+    expect(alertmanagerNotice({ reachable: null, lastOkAt: null, error: null, state: 'stopped' }, 'not-installed')).toEqual({ kind: 'calm', text: 'Alertmanager is not installed' });
     expect(alertmanagerNotice(src('warming-up'), 'running')).toEqual({ kind: 'calm', text: 'Alertmanager: warming-up' });
     // Without a status from the core, the component's state decides.
     expect(alertmanagerNotice(src(), 'starting').kind).toBe('calm');
