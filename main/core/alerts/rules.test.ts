@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settingsSchema, type SettingsInput } from '../settings/schema';
-import { ALERT_NAMES, alertRules, lookoutRuleGroups, RECORDING_RULES } from './rules';
+import { ALERT_NAMES, alertRules, lookoutRuleGroups, RECORDING_RULES, SERVICE_DOWN_EXPR } from './rules';
 
 const rules = (input: SettingsInput = {}) => alertRules(settingsSchema.parse(input));
 const exprs = (input: SettingsInput, name: string) => rules(input).filter((r) => r.alert === name).map((r) => [r.labels.severity, r.expr, r.for]);
@@ -25,7 +25,7 @@ describe('alert rules from settings', () => {
       ['warning', 'mountpoint:filesystem_used:ratio > 0.8', '5m'],
       ['critical', 'mountpoint:filesystem_used:ratio > 0.95', '5m'],
     ]);
-    expect(exprs({ alerts: { rules: { ServiceDown: { for: '1m' } } } }, 'ServiceDown')).toEqual([['critical', 'up == 0', '1m']]);
+    expect(exprs({ alerts: { rules: { ServiceDown: { for: '1m' } } } }, 'ServiceDown')).toEqual([['critical', SERVICE_DOWN_EXPR, '1m']]);
   });
 
   it('judge jobs with their own latency thresholds, and everyone else by the default', () => {

@@ -147,6 +147,15 @@ function latencyExpr(rules: Rules['HighLatency'], level: 'warning' | 'critical')
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * A target that does not answer, unless it is a stack component Lookout reports the user stopped (or not
+ * installed): that is a state, not an alert (issue 15). Lookout's own scrape says so
+ * (lookout_stack_component_state, whose `component` is the job's name); while Lookout itself is not
+ * scraped the right-hand side is empty and every down target fires, as before.
+ */
+export const SERVICE_DOWN_EXPR =
+  'up == 0 unless on(job) label_replace(lookout_stack_component_state{state=~"stopped|stopping|not-installed"} == 1, "job", "$1", "component", "(.+)")';
+
 /** The alert rules in force for these settings (disabled rules and levels set to null are left out). */
 export function alertRules(settings: Settings): AlertRule[] {
   const r = settings.alerts.rules;
@@ -157,7 +166,7 @@ export function alertRules(settings: Settings): AlertRule[] {
     ServiceDown: on(r.ServiceDown.enabled, [
       {
         alert: 'ServiceDown',
-        expr: 'up == 0',
+        expr: SERVICE_DOWN_EXPR,
         for: r.ServiceDown.for,
         labels: { severity: 'critical' },
         annotations: {
