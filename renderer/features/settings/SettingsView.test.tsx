@@ -58,6 +58,37 @@ describe('SettingsView', () => {
     ]);
   });
 
+  it('typing the value in force back clears the refusal; a refused value is not sent again on blur', async () => {
+    const fake = fakeApi({ ...SECTIONS, 'settings:get': () => ({ settings, error: null, file: '/home/me/settings.json' }), 'settings:update': update });
+    render(<SettingsView api={fake.api} />);
+    const input = (await screen.findByLabelText('Scrape interval')) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'often' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await screen.findByRole('alert');
+    // Enter, then leaving the field: one refusal, one request.
+    fireEvent.blur(input);
+    fireEvent.change(input, { target: { value: '15s' } });
+    fireEvent.blur(input);
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(input.getAttribute('aria-invalid')).not.toBe('true');
+    expect(fake.calls.filter((c) => c.channel === 'settings:update')).toHaveLength(1);
+  });
+
+  it('a refusal main files under another field says which field it is about', async () => {
+    const fake = fakeApi({
+      ...SECTIONS,
+      'settings:get': () => ({ settings, error: null, file: '/home/me/settings.json' }),
+      // The schema's port check files the clash under the later listener, whatever was edited.
+      'settings:update': () => ({ ok: false, issues: [{ path: 'stack.components.alertmanager.port', message: 'port 9093 is already used by stack.components.prometheus.port' }] }),
+    });
+    render(<SettingsView api={fake.api} />);
+    const input = (await screen.findByLabelText('Prometheus port')) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: '9093' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    const issue = await screen.findByRole('alert');
+    expect(issue.textContent).toBe('stack.components.alertmanager.port: port 9093 is already used by stack.components.prometheus.port');
+  });
+
   it('sends port fields as numbers and lists services with a remove action', async () => {
     const fake = fakeApi({
       ...SECTIONS, 'settings:get': () => ({ settings, error: null, file: '/s.json' }), 'settings:update': () => ({ ok: true, settings }) });

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Api } from '../../../common/ipc';
 import { BackupsSection } from '../backup/BackupsSection';
 import { CopyStackLogin } from '../security/CopyStackLogin';
@@ -70,8 +70,18 @@ function Field({ field }: { field: FieldSpec }) {
   // Follow the value in force when it changes elsewhere (another save, an edit of the file).
   useEffect(() => setDraft(shown), [shown]);
 
+  const dismissIssue = useSettingsStore((s) => s.dismissIssue);
+  // The draft last sent: once refused, Enter and then leaving the field would otherwise send it twice.
+  const sent = useRef<string | null>(null);
   const commit = () => {
-    if (draft === shown) return;
+    if (draft === shown) {
+      // Back to the value in force: the refusal was about a value that is gone.
+      sent.current = null;
+      dismissIssue(key);
+      return;
+    }
+    if (issue && draft === sent.current) return;
+    sent.current = draft;
     void save([{ path: field.path, value: parseDraft(field, draft) }]);
   };
 

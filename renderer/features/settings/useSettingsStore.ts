@@ -11,6 +11,8 @@ export interface SettingsStore {
   file: string | null;
   /** Validation problems by dotted field path, shown beside the field. */
   issues: Record<string, string>;
+  /** Forget the refusal beside a field (its draft went back to the value in force). */
+  dismissIssue(key: string): void;
   /** Dotted path of the field last saved successfully (for a brief confirmation). */
   saved: string | null;
   error: string | null;
@@ -31,6 +33,11 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
   fileError: null,
   file: null,
   issues: {},
+  dismissIssue: (key) => {
+    if (!(key in get().issues)) return;
+    const { [key]: _dismissed, ...rest } = get().issues;
+    set({ issues: rest });
+  },
   saved: null,
   error: null,
   api: null,
@@ -64,8 +71,12 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
       }
       const issues = { ...get().issues };
       for (const k of keys) delete issues[k];
-      // An issue elsewhere (a cross-field rule) is shown beside the edited field, so it is never lost.
-      for (const issue of result.issues) issues[keys.includes(issue.path) || !keys[0] ? issue.path : keys[0]] = issue.message;
+      // An issue elsewhere (a cross-field rule, such as two listeners on one port) is shown beside the edited
+      // field, so it is never lost, and names the field it is about.
+      for (const issue of result.issues) {
+        if (keys.includes(issue.path) || !keys[0]) issues[issue.path] = issue.message;
+        else issues[keys[0]] = `${issue.path}: ${issue.message}`;
+      }
       set({ issues, saved: null });
       return false;
     } catch (err) {
