@@ -45,7 +45,10 @@ export function worstProblem(stack: StackSnapshot, firing: readonly Alert[]): st
   const running = runnable.filter((c) => c.state === 'running').length;
   if (stack.components.some((c) => c.state === 'starting')) return `Starting… ${running} of ${runnable.length} running`;
   if (running === 0) return 'Stack stopped';
-  return running === runnable.length ? `All ${running} running, nothing fires` : `${running} of ${runnable.length} running`;
+  if (running < runnable.length) return `${running} of ${runnable.length} running`;
+  // An enabled component that is not installed keeps the overall state at warning (main/core/stack/overall.ts): say why.
+  const missing = stack.components.filter((c) => c.state === 'not-installed').map((c) => c.name);
+  return missing.length ? `All ${running} running; ${missing.join(', ')} not installed` : `All ${running} running, nothing fires`;
 }
 
 function alertLine(a: Alert): string {
