@@ -130,6 +130,9 @@ for (const scheme of ['light', 'dark'] as const) {
     // One trace by its deep link (a log line's or an exemplar's): the waterfall names the hop that failed.
     await page.evaluate((hash) => (location.hash = hash), `#/traces/${FAKE_TRACE_ID}`);
     await expect(page.getByText(/Failed in memory/)).toBeVisible();
+    // The title is the root span's name, data as the service wrote it: not upper-cased like a section heading.
+    const title = page.locator('#trace-detail-title');
+    expect(await title.evaluate((e) => getComputedStyle(e).textTransform)).toBe('none');
     const detail = await new AxeBuilder({ page }).analyze();
     report.push(`trace detail/${scheme}: ${detail.violations.length} violations (${detail.violations.map((v) => `${v.id}:${v.impact}`).join(', ') || 'none'})`);
     expect(detail.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), `trace detail in ${scheme}`).toEqual([]);
