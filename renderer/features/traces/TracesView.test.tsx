@@ -4,7 +4,7 @@ import type { ComponentStatus, StackSnapshot } from '../../../common/model';
 import type { TraceDetail, TraceList, TraceSpan, TraceSummary } from '../../../common/traces';
 import { fakeApi } from '../../../test/fakes/fake-api';
 import { TracesView } from './TracesView';
-import { REFRESH_MS, useTracesStore } from './useTracesStore';
+import { NOT_FOUND_RETRIES, NOT_FOUND_RETRY_MS, REFRESH_MS, useTracesStore } from './useTracesStore';
 import { waterfallRows } from './waterfall';
 
 const T1 = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -79,7 +79,7 @@ beforeEach(() =>
   useTracesStore.setState({
     filters: { service: '', errorsOnly: false, minDurationMs: null, window: null },
     list: null, loadingList: false, listError: null, knownServices: [],
-    selectedId: null, detail: null, loadingDetail: false, detailError: null, notFound: false,
+    selectedId: null, detail: null, loadingDetail: false, detailError: null, notFound: false, stillLooking: false,
     jaegerUrl: null, receiver: null, api: null,
   }),
 );
@@ -233,6 +233,32 @@ describe('useTracesStore', () => {
       off();
       vi.advanceTimersByTime(REFRESH_MS * 3);
       expect(listCalls(fake)).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks again for a trace the store does not have yet (a log line links it before it is written), then gives up', async () => {
+    vi.useFakeTimers();
+    try {
+      let asked = 0;
+      // Written on the third ask, as a trace whose spans were still arriving when its log line was.
+      const fake = makeApi({ 'traces:get': () => ({ trace: ++asked >= 3 ? detail : null }) });
+      const off = useTracesStore.getState().connect(fake.api);
+      void useTracesStore.getState().select(T1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(useTracesStore.getState()).toMatchObject({ notFound: true, stillLooking: true, detail: null });
+      await vi.advanceTimersByTimeAsync(NOT_FOUND_RETRY_MS * 2);
+      expect(asked).toBe(3);
+      expect(useTracesStore.getState()).toMatchObject({ notFound: false, stillLooking: false, detail });
+
+      // One that never comes: asked NOT_FOUND_RETRIES more times, then "not kept".
+      asked = -1_000;
+      void useTracesStore.getState().select(T2);
+      await vi.advanceTimersByTimeAsync(NOT_FOUND_RETRY_MS * (NOT_FOUND_RETRIES + 5));
+      expect(fake.calls.filter((c) => c.channel === 'traces:get' && (c.req as { traceId: string }).traceId === T2)).toHaveLength(NOT_FOUND_RETRIES + 1);
+      expect(useTracesStore.getState()).toMatchObject({ notFound: true, stillLooking: false });
+      off();
     } finally {
       vi.useRealTimers();
     }

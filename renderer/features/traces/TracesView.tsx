@@ -220,6 +220,7 @@ function TraceDetailView() {
   const loading = useTracesStore((s) => s.loadingDetail);
   const error = useTracesStore((s) => s.detailError);
   const notFound = useTracesStore((s) => s.notFound);
+  const stillLooking = useTracesStore((s) => s.stillLooking);
   const jaegerUrl = useTracesStore((s) => s.jaegerUrl);
   const select = useTracesStore((s) => s.select);
   const rows = useMemo(() => (detail ? waterfallRows(detail) : []), [detail]);
@@ -251,7 +252,12 @@ function TraceDetailView() {
       </header>
       {loading && <p className="muted">Loading trace…</p>}
       {error && <p role="alert" className="banner banner-critical">{error}</p>}
-      {notFound && <p className="muted">Trace {selectedId} is not in the store: it may not have been kept by sampling, or is past retention.</p>}
+      {notFound &&
+        (stillLooking ? (
+          <p className="muted">Trace {selectedId} is not in the store yet: a trace is written once its spans stop arriving. Looking again…</p>
+        ) : (
+          <p className="muted">Trace {selectedId} is not in the store: it was not kept by sampling, or is past retention.</p>
+        ))}
       {detail && (
         <>
           <p className="trace-detail-facts muted">

@@ -37,6 +37,8 @@ export interface TracesStore {
   detailError: string | null;
   /** traces:get answered that the store has no such trace. */
   notFound: boolean;
+  /** …and it is asked again: a trace is written only once its spans stop arriving (see NOT_FOUND_RETRY_MS). */
+  stillLooking: boolean;
   /** Jaeger's UI when the jaeger component is running (stack snapshot), else null. */
   jaegerUrl: string | null;
   /** null until settings were read. */
@@ -55,6 +57,13 @@ export const LIST_LIMIT = 100;
 const DEFAULT_RECEIVER_PORT = 4318;
 /** The list refreshes itself this often while the view is open (new traces are decided within seconds). */
 export const REFRESH_MS = 15_000;
+/**
+ * A trace is written to the store only once its spans have stopped arriving (the tail sampler's decision
+ * wait, at most its max wait: 30 s by default), so one linked from a log line just written is often not
+ * there yet: it is asked for again this often, this many times, before the view says it is not kept.
+ */
+export const NOT_FOUND_RETRY_MS = 2_000;
+export const NOT_FOUND_RETRIES = 15;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -106,6 +115,7 @@ export const useTracesStore = create<TracesStore>()((set, get) => {
     loadingDetail: false,
     detailError: null,
     notFound: false,
+    stillLooking: false,
     jaegerUrl: null,
     receiver: null,
     api: null,
@@ -165,12 +175,19 @@ export const useTracesStore = create<TracesStore>()((set, get) => {
       // The same trace again (a row clicked, then the hash route it set): keep what is loaded or loading.
       if (id && id === selectedId && (loadingDetail || detail?.summary.traceId === id)) return;
       const seq = ++detailSeq;
-      set({ selectedId: id, detail: null, detailError: null, notFound: false, loadingDetail: id !== null && api !== null });
+      set({ selectedId: id, detail: null, detailError: null, notFound: false, stillLooking: false, loadingDetail: id !== null && api !== null });
       if (!id || !api) return;
       try {
-        const { trace } = await api.traces.get({ traceId: id });
-        if (seq !== detailSeq) return;
-        set({ detail: trace, notFound: trace === null, loadingDetail: false });
+        for (let attempt = 0; ; attempt++) {
+          const { trace } = await api.traces.get({ traceId: id });
+          if (seq !== detailSeq) return;
+          const again = trace === null && attempt < NOT_FOUND_RETRIES;
+          set({ detail: trace, notFound: trace === null, stillLooking: again, loadingDetail: false });
+          if (!again) return;
+          await new Promise((resolve) => setTimeout(resolve, NOT_FOUND_RETRY_MS));
+          // Another trace selected, or the view closed, meanwhile.
+          if (seq !== detailSeq) return;
+        }
       } catch (err) {
         if (seq === detailSeq) set({ loadingDetail: false, detailError: `Could not load trace ${id}: ${message(err)}` });
       }
