@@ -27,7 +27,7 @@ declare const document: { activeElement: El | null; documentElement: El; querySe
 declare const window: { innerWidth: number };
 declare const location: { hash: string };
 type FakeWindow = { __fakeEmit(event: string, payload: unknown): void };
-declare function getComputedStyle(el: El): { outlineStyle: string };
+declare function getComputedStyle(el: El): { outlineStyle: string; textTransform: string };
 
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 /** The views and the heading each one shows. */
