@@ -1,4 +1,5 @@
-import type { TraceSpan } from '../../common/traces';
+import { waterfallRows } from '../../common/trace-waterfall';
+import type { TraceDetail } from '../../common/traces';
 import { call, connect, print } from './client';
 import { CliError, EXIT, str, usageError, type Command } from './command';
 import { sinceUs, timeOf } from './since';
@@ -9,6 +10,7 @@ const TRACE_USAGE = `  trace ID [--json]            One trace as a waterfall: ev
 `;
 
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`;
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const tracesCommand: Command = {
   name: 'traces',
@@ -20,7 +22,7 @@ export const tracesCommand: Command = {
     const r = await call(() => client.traces.list({ service: str(flags.service), errorsOnly: flags.errors === true, fromUs: sinceUs(str(flags.since) ?? '15m', TRACES_USAGE) }));
     print(flags.json === true, r, () =>
       r.traces.length
-        ? r.traces.map((t) => `${t.traceId}  ${timeOf(t.startUs)}  ${ms(t.durationUs).padStart(10)}  ${String(t.spanCount).padStart(3)} spans  ${t.errorCount ? `${t.errorCount} errors  ` : ''}${t.rootService ?? '?'}: ${t.rootName ?? '(root not received)'}\n`).join('')
+        ? r.traces.map((t) => `${t.traceId}  ${timeOf(t.startUs)}  ${ms(t.durationUs).padStart(10)}  ${count(t.spanCount, 'span', 'spans').padStart(9)}  ${t.errorCount ? `${count(t.errorCount, 'error', 'errors')}  ` : ''}${t.rootService ?? '?'}: ${t.rootName ?? '(root not received)'}\n`).join('')
         : 'no traces in that window\n',
     );
     return EXIT.ok;
@@ -38,27 +40,21 @@ export const traceCommand: Command = {
     const client = await connect();
     const { trace } = await call(() => client.traces.get({ traceId: id }));
     if (!trace) throw new CliError(`lookout: no trace ${id} in the store (not sampled, or past retention)`, EXIT.failure);
-    print(flags.json === true, trace, () => waterfall(trace.spans, trace.summary.startUs));
+    print(flags.json === true, trace, () => waterfall(trace));
     return EXIT.ok;
   },
 };
 
-/** Spans in tree order, indented by depth, with their offset from the trace start. */
-export function waterfall(spans: TraceSpan[], startUs: number): string {
-  const children = new Map<string | null, TraceSpan[]>();
-  const ids = new Set(spans.map((s) => s.spanId));
-  for (const s of spans) {
-    // A span whose parent never arrived is shown at the top, so nothing is hidden.
-    const parent = s.parentSpanId && ids.has(s.parentSpanId) ? s.parentSpanId : null;
-    children.set(parent, [...(children.get(parent) ?? []), s]);
-  }
-  const out: string[] = [];
-  const walk = (parent: string | null, depth: number) => {
-    for (const s of (children.get(parent) ?? []).sort((a, b) => a.startUs - b.startUs)) {
-      out.push(`${`+${ms(s.startUs - startUs)}`.padStart(12)} ${ms(s.durationUs).padStart(10)}  ${'  '.repeat(depth)}${s.service}: ${s.name}${s.status === 'error' ? `  ERROR${s.statusMessage ? ` ${s.statusMessage}` : ''}` : ''}\n`);
-      walk(s.spanId, depth + 1);
-    }
-  };
-  walk(null, 0);
-  return out.join('');
+/**
+ * Spans in tree order (the UI's waterfall rows), indented by depth, with their offset from the trace
+ * start; of the spans with an error, the one where the failure happened is marked as the UI marks it.
+ */
+export function waterfall(trace: TraceDetail): string {
+  const start = trace.summary.startUs;
+  return waterfallRows(trace)
+    .map(({ span: s, depth, failedHere }) => {
+      const status = s.status === 'error' ? `  ${failedHere ? 'ERROR, failed here' : 'error'}${s.statusMessage ? `: ${s.statusMessage}` : ''}` : '';
+      return `${`+${ms(s.startUs - start)}`.padStart(12)} ${ms(s.durationUs).padStart(10)}  ${'  '.repeat(depth)}${s.service}: ${s.name}${status}\n`;
+    })
+    .join('');
 }

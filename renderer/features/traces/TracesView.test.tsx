@@ -5,7 +5,7 @@ import type { TraceDetail, TraceList, TraceSpan, TraceSummary } from '../../../c
 import { fakeApi } from '../../../test/fakes/fake-api';
 import { TracesView } from './TracesView';
 import { NOT_FOUND_RETRIES, NOT_FOUND_RETRY_MS, REFRESH_MS, useTracesStore } from './useTracesStore';
-import { waterfallRows } from './waterfall';
+import { waterfallRows } from '../../../common/trace-waterfall';
 
 const T1 = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const T2 = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';

@@ -5,7 +5,7 @@ import { formatDuration, formatSeconds } from '../../lib/format';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import type { TracesRouteProps } from './route';
-import { failingHop, waterfallRows, type WaterfallRow } from './waterfall';
+import { failingHop, waterfallRows, type WaterfallRow } from '../../../common/trace-waterfall';
 import { useTracesStore, visibleTraces, type TraceFilters } from './useTracesStore';
 import './traces.css';
 

@@ -1,4 +1,4 @@
-import type { TraceDetail, TraceSpan } from '../../../common/traces';
+import type { TraceDetail, TraceSpan } from './traces';
 
 /** One row of the waterfall: a span, how deep it sits under the root, and where its bar goes. */
 export interface WaterfallRow {
