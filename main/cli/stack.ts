@@ -16,11 +16,19 @@ export const stackCommand: Command = {
     if (verb !== 'status' && verb !== 'start' && verb !== 'stop') throw usageError(`unknown stack command: ${verb ?? '(none)'}`, USAGE);
     if (verb === 'status' && ids.length) throw usageError('lookout stack status takes no component ids', USAGE);
     const client = await connect();
-    // Ids are not checked here: the server's request gate does it and names the bad one.
+    if (ids.length) {
+      // Checked against what this instance supervises (jaeger only when enabled), in the CLI's words.
+      const known = (await call(() => client.stack.get())).components.map((c) => c.id as string);
+      const unknown = ids.filter((id) => !known.includes(id));
+      if (unknown.length) throw usageError(`unknown component ${unknown.join(', ')}: this Lookout supervises ${known.join(', ')}`, USAGE);
+    }
     const req = ids.length ? { components: ids as ComponentId[] } : {};
     const snapshot: StackSnapshot = await call(() => (verb === 'status' ? client.stack.get() : verb === 'start' ? client.stack.start(req) : client.stack.stop(req)));
     print(flags.json === true, snapshot, () => formatStack(snapshot));
-    return EXIT.ok;
+    // Named and not installed: nothing could start, which is not success.
+    const missing = verb === 'start' ? snapshot.components.filter((c) => ids.includes(c.id) && c.state === 'not-installed') : [];
+    for (const c of missing) process.stderr.write(`${c.name} is not installed: ${c.fix ?? `lookout install ${c.id}`}\n`);
+    return missing.length ? EXIT.failure : EXIT.ok;
   },
 };
 

@@ -292,7 +292,8 @@ export class FakeCore implements Core {
     return this.change((s) => ({
       ...s,
       components: s.components.map((c) =>
-        targets.has(c.id) ? { ...c, state, pid: state === 'running' ? 40_000 + COMPONENT_IDS.indexOf(c.id) : null } : c,
+        // As the real supervisor: a component with no binary stays not-installed whatever is asked.
+        targets.has(c.id) && c.state !== 'not-installed' ? { ...c, state, pid: state === 'running' ? 40_000 + COMPONENT_IDS.indexOf(c.id) : null } : c,
       ),
     }));
   }

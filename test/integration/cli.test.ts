@@ -128,10 +128,24 @@ describe('lookout CLI against a running instance (FakeCore behind a real server)
     }
   });
 
-  it('a bad component id comes back as the server named it (exit 2)', async () => {
+  it('a bad component id is named with the ones this instance supervises (exit 2), and nothing is started', async () => {
+    const calls = core.calls.length;
     const run = await lookout(['stack', 'start', 'nope', '--home', home]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/components\.0/);
+    expect(run.stderr).toContain('unknown component nope: this Lookout supervises node_exporter, alertmanager, prometheus, grafana');
+    expect(core.calls.slice(calls).map((c) => c.channel)).toEqual(['stack:get']);
+  });
+
+  it('starting a component that is not installed says how to install it (exit 1)', async () => {
+    const before = core.snapshot;
+    core.snapshot = { ...before, components: before.components.map((c) => (c.id === 'grafana' ? { ...c, state: 'not-installed', fix: 'install it: lookout install grafana' } : c)) };
+    try {
+      const run = await lookout(['stack', 'start', 'grafana', '--home', home]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('is not installed: install it: lookout install grafana');
+    } finally {
+      core.snapshot = before;
+    }
   });
 });
 
