@@ -60,6 +60,10 @@ describe('alerts settings validation', () => {
     expect(issues({ alerts: { rules: { ServiceDown: { for: 'soon' } } } })).toEqual([expect.stringMatching(/^alerts\.rules\.ServiceDown\.for: must be a Prometheus duration/)]);
     expect(issues({ alerts: { rules: { DiskAlmostFull: { critical: 97 } } } })).toEqual(['alerts.rules.DiskAlmostFull.critical: must be a ratio from 0 to 1']);
     expect(issues({ alerts: { rules: { NoSuchRule: {} } } })).toEqual([expect.stringMatching(/^alerts\.rules: .*NoSuchRule/)]);
+    // Both levels fire above their threshold: a critical one below the warning one is refused, under critical.
+    expect(issues({ alerts: { rules: { HighErrorRate: { warning: 0.05, critical: 0.01 } } } })).toEqual(['alerts.rules.HighErrorRate.critical: must be at least the warning level (0.05): both fire above their level']);
+    expect(issues({ alerts: { rules: { HighLatency: { jobs: { llm: { warning: 20, critical: 5 } } } } } })).toEqual(['alerts.rules.HighLatency.jobs.llm.critical: must be at least the warning level (20): both fire above their level']);
+    expect(issues({ alerts: { rules: { HighErrorRate: { warning: 0.05, critical: 0.05 }, HostHighCPU: { warning: 0.9, critical: null } } } })).toEqual([]);
   });
   it('requires what an enabled receiver needs, and keeps secrets out of settings', () => {
     expect(issues({ alerts: { receivers: { email: { severities: ['critical'] } } } })).toEqual([

@@ -20,6 +20,15 @@ const ratio = () => z.number().min(0, 'must be a ratio from 0 to 1').max(1, 'mus
 /** A duration in seconds. null turns that level off. */
 const seconds = () => z.number().positive('must be a number of seconds above 0').nullable();
 
+/**
+ * Every leveled rule fires above its threshold: a critical level below the warning one would fire first
+ * and make the warning never the first word. Filed under `critical`, naming the warning level.
+ */
+function criticalAboveWarning(levels: { warning: number | null; critical: number | null }, ctx: z.RefinementCtx, at: PropertyKey[] = []): void {
+  const { warning, critical } = levels;
+  if (warning !== null && critical !== null && critical < warning) ctx.addIssue({ code: 'custom', path: [...at, 'critical'], message: `must be at least the warning level (${warning}): both fire above their level` });
+}
+
 /** A rule with a warning and an optional critical level over the same expression. */
 const levels = (defaults: { for: string; warning: number | null; critical: number | null }, value: () => z.ZodNullable<z.ZodNumber>) =>
   z
@@ -30,6 +39,7 @@ const levels = (defaults: { for: string; warning: number | null; critical: numbe
       critical: value().default(defaults.critical),
     })
     .strict()
+    .superRefine((r, ctx) => criticalAboveWarning(r, ctx))
     .prefault({});
 
 const plain = (defaults: { for: string }) =>
@@ -60,6 +70,10 @@ const rules = z
           .default({}),
       })
       .strict()
+      .superRefine((r, ctx) => {
+        criticalAboveWarning(r, ctx);
+        for (const [job, levels] of Object.entries(r.jobs)) criticalAboveWarning(levels, ctx, ['jobs', job]);
+      })
       .prefault({}),
     HighIPCLatency: levels({ for: '2m', warning: 0.25, critical: null }, seconds),
     IPCErrors: levels({ for: '1m', warning: 0.05, critical: 0.5 }, ratio),
@@ -75,6 +89,7 @@ const rules = z
         critical: ratio().default(0.4),
       })
       .strict()
+      .superRefine((r, ctx) => criticalAboveWarning(r, ctx))
       .prefault({}),
     HostGPUSaturated: levels({ for: '5m', warning: 0.95, critical: null }, ratio),
     DiskAlmostFull: levels({ for: '5m', warning: 0.9, critical: 0.97 }, ratio),
