@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { port } from '../settings/units';
 import { COLLECTOR_IDS, type CollectorId } from './collector';
 
 const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/;
@@ -69,7 +70,7 @@ export const serviceIpcSchema = z
 export const serviceProcessSchema = z
   .object({
     pidFile: absolutePath().optional(),
-    port: z.number().int().min(1).max(65535).optional(),
+    port: port.optional(),
     name: z.string().min(1).max(255).optional(),
   })
   .strict()

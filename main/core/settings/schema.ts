@@ -3,6 +3,7 @@ import { fieldPath } from '../../../common/field-path';
 import { alertsSettingsSchema } from '../alerts/settings-schema';
 import { metricsSettingsSchema, serviceIpcSchema, serviceProcessSchema } from '../metrics/settings';
 import { promDuration as duration, promSize } from './prom-units';
+import { port } from './units';
 import { dockerSettingsSchema, installSettingsSchema, runtimeField } from '../install/settings-schema';
 import { logsSettingsSchema, serviceLogsSchema } from '../logs/settings-schema';
 import { jaegerComponentSchema, storeSettingsSchema, tracesSettingsSchema } from '../traces/settings-schema';
@@ -16,7 +17,6 @@ const JOB_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 /** Job names Lookout renders itself; a service may not reuse them. */
 export const RESERVED_JOBS = ['prometheus', 'alertmanager', 'node_exporter', 'lookout'] as const;
 
-const port = z.number().int().min(1).max(65535);
 
 const component = (defaultPort: number) =>
   z

@@ -33,6 +33,9 @@ export const duration = (example: string, opts: { positive?: boolean } = {}) =>
     else if (opts.positive && ms <= 0) ctx.addIssue({ code: 'custom', message: 'must be longer than 0' });
   });
 
+/** A TCP port setting, with words a user can act on (zod's own say "Too big: expected number to be <=65535"). */
+export const port = z.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
+
 /** A size setting, larger than 0. */
 export const size = (example: string) =>
   z.string().superRefine((s, ctx) => {

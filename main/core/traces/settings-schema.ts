@@ -7,14 +7,13 @@
  */
 import { z } from 'zod';
 import { runtimeField } from '../install/settings-schema';
-import { duration, durationMs, size } from '../settings/units';
+import { duration, durationMs, port, size } from '../settings/units';
 import type { SamplingPolicy } from './sampling-decision';
 
 const SERVICE = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
 
 const positiveDuration = (example: string) => duration(example, { positive: true });
 
-const port = z.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
 const count = (max: number) => z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
 /** The embedded telemetry store (`<home>/telemetry.duckdb`). */
