@@ -26,6 +26,9 @@ export function toIntervals(series: Array<{ metric: Record<string, string>; valu
     let last = 0;
     const close = () => {
       if (start === null) return;
+      const ended = endSeconds - last > stepSeconds * 1.5;
+      // Pending at one sample and gone again: a rule that almost fired, listed every few seconds it would bury the history.
+      if (alertstate === 'pending' && ended && last === start) return;
       out.push({
         name: alertname,
         severity: severity && SEVERITIES.has(severity) ? (severity as AlertSeverity) : null,
@@ -33,7 +36,7 @@ export function toIntervals(series: Array<{ metric: Record<string, string>; valu
         state: alertstate,
         from: start * 1000,
         // Still there at the end of the range: it has not ended yet.
-        to: endSeconds - last <= stepSeconds * 1.5 ? null : last * 1000,
+        to: ended ? last * 1000 : null,
       });
     };
     for (const [t] of s.values) {

@@ -107,7 +107,7 @@ describe('AlertsView', () => {
     expect(fake.calls.find((c) => c.channel === 'alerts:snooze')?.req).toEqual({ id: 'fp1', duration: '4h' });
 
     fireEvent.click(screen.getByRole('button', { name: 'History' }));
-    expect(await screen.findByText(/ServiceDown llm/, { selector: 'li' })).toBeTruthy();
+    expect((await screen.findByText(/ServiceDown llm/, { selector: 'li' })).textContent).toMatch(/^critical firing ServiceDown llm/);
     expect(fake.calls.find((c) => c.channel === 'alerts:history')?.req).toEqual({ range: '6h' });
   });
 });

@@ -220,7 +220,8 @@ function AlertHistoryView({ api }: { api: Api }) {
         <ul role="list" className="history-list">
           {data.intervals.slice(0, 100).map((i, n) => (
             <li key={`i${n}`}>
-              <Badge tone={i.severity ? SEVERITY_TONE[i.severity] : 'neutral'}>{i.state}</Badge> {i.name} {i.labels.job ?? ''}{' '}
+              {/* The severity in words too: an alert at two levels has two rows, which the colour alone does not tell apart. */}
+              <Badge tone={i.severity ? SEVERITY_TONE[i.severity] : 'neutral'}>{i.severity ? `${i.severity} ${i.state}` : i.state}</Badge> {i.name} {i.labels.job ?? ''}{' '}
               <span className="muted">
                 {new Date(i.from).toLocaleString()} → {i.to === null ? 'now' : new Date(i.to).toLocaleTimeString()}
               </span>
