@@ -53,7 +53,8 @@ export function AlertsView({ api }: { api: Api }) {
           <AlertGroupList label="Firing alerts" groups={groups.firing} />
           {groups.silenced.length > 0 && (
             <>
-              <h3 className="subhead">Silenced</h3>
+              {/* Acked or snoozed by the user, or inhibited by Alertmanager (a warning under the same alert at critical, a job's symptoms under its ServiceDown). */}
+              <h3 className="subhead">Silenced or held back</h3>
               <AlertGroupList label="Silenced alerts" groups={groups.silenced} />
             </>
           )}
