@@ -57,6 +57,12 @@ export function Shell({ api, views }: { api: Api; views: ViewSpec[] }) {
   // The tray's Preferences… (and other sections) navigate to the matching view.
   useEffect(() => api.on('app:focus', (section) => navigate(sectionView(section))), [api]);
 
+  // Where the tab bar has to scroll (a very narrow window), the selected tab is kept in view. In a block:
+  // newer Chromiums return a promise from scrollIntoView, which React would take for the effect's cleanup.
+  useEffect(() => {
+    void document.getElementById(tabId(current.id))?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [current.id]);
+
   // ⌘1…⌘N on a Mac, Ctrl+1…N elsewhere (both accepted), wherever the focus is.
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {

@@ -192,6 +192,23 @@ test('at 420 px long alert names, labels and descriptions stay inside their card
   await expect(page.getByTestId('alert-card').first().locator('.alert-name')).toHaveAttribute('title', long);
 });
 
+test('at 360 px every tab is in view, and the selected one is scrolled to', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 640 });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openFakeUi(page, defaultData());
+  await page.keyboard.press('Control+6');
+  await expect(page.getByRole('tab', { name: 'Settings' })).toHaveAttribute('aria-selected', 'true');
+  const outside = await page.evaluate(() =>
+    [...document.querySelectorAll('[role="tab"]')]
+      .map((t) => ({ name: t.textContent, box: t.getBoundingClientRect() }))
+      .filter(({ box }) => box.left < -0.5 || box.right > window.innerWidth + 0.5)
+      .map(({ name, box }) => `${name}: ${box.left.toFixed(1)}–${box.right.toFixed(1)}`),
+  );
+  expect(outside).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
 test('Alertmanager starting is said calmly, unreachable is a warning banner', async ({ page }) => {
   const data = defaultData();
   data.alerts.alerts = [];
