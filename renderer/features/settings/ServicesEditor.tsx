@@ -100,9 +100,18 @@ function IpcEndpoints({ service, index, endpoints }: { service: string; index: n
 function AddRow(props: { path: SettingsChange['path']; labels: [string, string]; placeholders: [string, string]; addLabel: string; value: (a: string, b: string) => unknown }) {
   const { path, labels, placeholders, addLabel, value } = props;
   const save = useSettingsStore((s) => s.save);
-  const issue = useSettingsStore((s) => s.issues[pathKey(path)]);
+  const key = pathKey(path);
+  const issue = useSettingsStore((s) => s.issues[key]);
+  const dismissIssue = useSettingsStore((s) => s.dismissIssue);
   const [a, setA] = useState('');
   const [b, setB] = useState('');
+  // A refusal is about what was sent: editing either box makes it stale.
+  const edit = (set: (v: string) => void) => (e: { target: { value: string } }) => {
+    set(e.target.value);
+    dismissIssue(key);
+  };
+  // Add stays disabled until both are filled: say which one is missing rather than leave it unexplained.
+  const missing = a.trim() && !b.trim() ? labels[1] : !a.trim() && b.trim() ? labels[0] : null;
   const add = async () => {
     if (await save([{ path, value: value(a.trim(), b.trim()) }])) {
       setA('');
@@ -112,13 +121,14 @@ function AddRow(props: { path: SettingsChange['path']; labels: [string, string];
   return (
     <>
       <div className="service-add">
-        <input aria-label={labels[0]} placeholder={placeholders[0]} value={a} onChange={(e) => setA(e.target.value)} />
-        <input aria-label={labels[1]} placeholder={placeholders[1]} value={b} onChange={(e) => setB(e.target.value)} />
+        <input aria-label={labels[0]} placeholder={placeholders[0]} value={a} onChange={edit(setA)} />
+        <input aria-label={labels[1]} placeholder={placeholders[1]} value={b} onChange={edit(setB)} />
         <Button aria-label={addLabel} onClick={() => void add()} disabled={!a.trim() || !b.trim()}>
           Add
         </Button>
       </div>
       {issue && <p role="alert" className="field-issue">{issue}</p>}
+      {!issue && missing && <p className="muted field-hint">{missing} is needed to add one.</p>}
     </>
   );
 }

@@ -148,7 +148,13 @@ describe('SettingsView', () => {
     fireEvent.change(await screen.findByLabelText('New service name'), { target: { value: 'vector' } });
     fireEvent.change(screen.getByLabelText('New service URL'), { target: { value: 'localhost:6333' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add service' }));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/http:\/\/ or https:\/\//);
+    // Named by the field inside the new entry.
+    expect((await screen.findByRole('alert')).textContent).toBe('url: must be an http:// or https:// URL such as http://127.0.0.1:8080');
+    // Editing makes the refusal stale; with the name emptied, the row says what Add is waiting for.
+    fireEvent.change(screen.getByLabelText('New service name'), { target: { value: '' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByText('New service name is needed to add one.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Add service' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
 

@@ -74,8 +74,11 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
       // An issue elsewhere (a cross-field rule, such as two listeners on one port) is shown beside the edited
       // field, so it is never lost, and names the field it is about.
       for (const issue of result.issues) {
-        if (keys.includes(issue.path) || !keys[0]) issues[issue.path] = issue.message;
-        else issues[keys[0]] = `${issue.path}: ${issue.message}`;
+        const edited = keys[0];
+        if (keys.includes(issue.path) || !edited) issues[issue.path] = issue.message;
+        // Inside the value sent (a new service's url): named relative to it.
+        else if (issue.path.startsWith(`${edited}.`)) issues[edited] = `${issue.path.slice(edited.length + 1)}: ${issue.message}`;
+        else issues[edited] = `${issue.path}: ${issue.message}`;
       }
       set({ issues, saved: null });
       return false;
