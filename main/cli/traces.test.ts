@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceDetail, TraceSpan } from '../../common/traces';
+import { span as fakeSpan } from '../../test/fakes/telemetry-records';
 import { waterfall } from './traces';
 
 const T = 'cccccccccccccccccccccccccccccccc';
 const START = 1_764_800_000_000_000;
-const span = (p: Partial<TraceSpan> & Pick<TraceSpan, 'spanId' | 'name' | 'service'>): TraceSpan => ({
-  traceId: T,
-  parentSpanId: null,
-  kind: 'server',
-  startUs: START,
-  durationUs: 1000,
-  status: 'unset',
-  statusMessage: null,
-  attributes: {},
-  events: [],
-  links: [],
-  resource: {},
-  scope: null,
-  ...p,
-});
+/** The fakes' span, a SpanRecord, is the contract's TraceSpan field for field. */
+const span = (p: Partial<TraceSpan> & Pick<TraceSpan, 'spanId' | 'name' | 'service'>): TraceSpan => fakeSpan({ traceId: T, startUs: START, ...p });
 const trace = (spans: TraceSpan[]): TraceDetail => ({
   summary: { traceId: T, rootService: 'gui', rootName: 'POST /chat', startUs: START, durationUs: 250_000, spanCount: spans.length, errorCount: spans.filter((s) => s.status === 'error').length, services: ['gui', 'llm', 'memory'] },
   spans,
