@@ -242,13 +242,16 @@ describe('telemetry store: files it cannot open', () => {
 
   it('reports a file held by another process as locked and never moves it', async () => {
     const file = path.join(dir, 'telemetry.duckdb');
-    const holder = spawn(process.execPath, ['-e', `import('@duckdb/node-api').then(async (m) => { await m.DuckDBInstance.create(${JSON.stringify(file)}); console.log('ready'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The instance is kept in a global: an unreferenced one can be collected, which closes it and lets the
+    // lock go (a CI run under load opened the "held" file fine).
+    const holder = spawn(process.execPath, ['-e', `import('@duckdb/node-api').then(async (m) => { globalThis.held = await m.DuckDBInstance.create(${JSON.stringify(file)}); console.log('ready'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       await new Promise<void>((resolve, reject) => {
         holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
         holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
       });
       const err = await openTelemetryStore({ file, clock, recoverUnreadable: true }).catch((e: unknown) => e);
+      if (!(err instanceof StoreOpenError)) await (err as { close(): Promise<void> }).close();
       expect(err).toBeInstanceOf(StoreOpenError);
       expect((err as StoreOpenError).kind).toBe('locked');
       expect((err as StoreOpenError).message).toContain(file);
