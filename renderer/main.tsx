@@ -1,5 +1,5 @@
 // First import: boot's calls go out before react-dom (most of the bundle) is evaluated.
-import { resolution } from './boot';
+import { firstStack, resolution } from './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -10,10 +10,12 @@ import './styles.css';
 performance.mark('lookout:app-evaluated');
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App resolution={resolution} />
-  </StrictMode>,
+void firstStack.then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App resolution={resolution} />
+    </StrictMode>,
+  ),
 );
 // The UI's own round trip to main, for lookout_app_ipc_roundtrip_seconds (runs for the page's lifetime).
 if (resolution.kind === 'ready') startIpcRoundTrip(resolution.api);
